@@ -1,0 +1,282 @@
+//! The commands: from parsed arguments to a run of the library and an exit code.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::time::Instant;
+
+use crate::cli::{Cli, Command, FailOn, RulesArgs, RulesFormat, ScanArgs};
+use crate::detect::Detector;
+use crate::finding::{Finding, Severity};
+use crate::input::{self, WalkOptions};
+use crate::report::{self, Format, Report, ReportOptions};
+use crate::rules::Rule;
+use crate::scan::{self, Notice, ScanOptions, Sink, Summary};
+
+/// Exit code: no finding at or above `--fail-on`.
+pub const EXIT_CLEAN: i32 = 0;
+/// Exit code: findings at or above `--fail-on`.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: usage error, or some input could not be read.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Scan(args) => scan_command(args),
+        Command::Rules(args) => rules_command(args),
+    }
+}
+
+/// Prints one error line on stderr.
+fn error(message: impl std::fmt::Display) {
+    eprintln!("logleaks: {message}");
+}
+
+fn scan_command(args: ScanArgs) -> i32 {
+    let started = Instant::now();
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        if io::stdin().is_terminal() {
+            error("no input: name files or directories to scan, or pipe a log into logleaks (see `logleaks scan --help`)");
+            return EXIT_ERROR;
+        }
+        paths.push("-".into());
+    }
+    let walk_options = match WalkOptions::new(&args.globs, &args.excludes, args.follow) {
+        Ok(o) => o,
+        Err(e) => {
+            error(format!("invalid glob: {e}"));
+            return EXIT_ERROR;
+        }
+    };
+    let to_terminal = args.report.is_none() && io::stdout().is_terminal();
+    let out: Box<dyn Write> = match &args.report {
+        Some(path) => match File::create(path) {
+            Ok(f) => Box::new(BufWriter::with_capacity(256 * 1024, f)),
+            Err(e) => {
+                error(format!(
+                    "{}: cannot write report: {}",
+                    path.display(),
+                    input::describe_io_error(&e)
+                ));
+                return EXIT_ERROR;
+            }
+        },
+        None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+    };
+    let detector = Detector::builtin();
+    let report_options = ReportOptions {
+        show_secrets: args.show_secrets,
+        fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
+            .map(|k| k.into_encoded_bytes()),
+        color: to_terminal
+            && args.format == Format::Table
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        label: args.label.clone(),
+    };
+    let rule_width = detector
+        .rules()
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(4);
+    let mut sink = ReportSink {
+        report: report::new_report(args.format, out, report_options, rule_width),
+        min_severity: args.min_severity.map(Severity::from),
+        shown: [0; 4],
+    };
+    let options = ScanOptions {
+        threads: args
+            .threads
+            .map_or_else(|| ScanOptions::default().threads, usize::from),
+        log_type: args.log_type,
+        ..ScanOptions::default()
+    };
+    let walked = input::walk(&paths, &walk_options);
+    let result = scan::run(walked, &detector, &options, &mut sink).and_then(|summary| {
+        sink.report.finish()?;
+        Ok(summary)
+    });
+    let summary = match result {
+        Ok(summary) => summary,
+        // The reader of our output has gone (`logleaks scan … | head`): stop quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            return exit_code(&args.fail_on, sink.shown, 0);
+        }
+        Err(e) => {
+            let target = args
+                .report
+                .as_ref()
+                .map_or("standard output".to_string(), |p| p.display().to_string());
+            error(format!(
+                "{target}: cannot write report: {}",
+                input::describe_io_error(&e)
+            ));
+            return EXIT_ERROR;
+        }
+    };
+    eprintln!(
+        "{}",
+        closing_line(&summary, sink.shown, started.elapsed().as_secs_f64())
+    );
+    exit_code(&args.fail_on, sink.shown, summary.errors)
+}
+
+fn exit_code(fail_on: &FailOn, shown: [u64; 4], errors: u64) -> i32 {
+    if errors > 0 {
+        return EXIT_ERROR;
+    }
+    let threshold = match fail_on {
+        FailOn::Never => return EXIT_CLEAN,
+        FailOn::Low => Severity::Low,
+        FailOn::Medium => Severity::Medium,
+        FailOn::High => Severity::High,
+        FailOn::Critical => Severity::Critical,
+    };
+    let failing: u64 = Severity::ALL
+        .iter()
+        .zip(shown)
+        .filter(|(s, _)| **s >= threshold)
+        .map(|(_, n)| n)
+        .sum();
+    if failing > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// The closing summary line.
+fn closing_line(summary: &Summary, shown: [u64; 4], seconds: f64) -> String {
+    let total: u64 = shown.iter().sum();
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .map(|s| format!("{} {}", shown[*s as usize], s.as_str()))
+        .collect();
+    let mut line = format!(
+        "logleaks: {total} finding{} ({}) in {} file{}",
+        if total == 1 { "" } else { "s" },
+        by_severity.join(", "),
+        summary.files_scanned,
+        if summary.files_scanned == 1 { "" } else { "s" },
+    );
+    if summary.files_skipped > 0 {
+        line.push_str(&format!(
+            " ({} skipped: not text logs)",
+            summary.files_skipped
+        ));
+    }
+    line.push_str(&format!(
+        "; {} lines, {:.1} MB in {:.2} s",
+        summary.lines,
+        summary.bytes as f64 / 1e6,
+        seconds
+    ));
+    if summary.errors > 0 {
+        line.push_str(&format!(
+            "; {} error{} (see above)",
+            summary.errors,
+            if summary.errors == 1 { "" } else { "s" }
+        ));
+    }
+    line
+}
+
+/// Hands findings to the report and notices to stderr.
+struct ReportSink<'w> {
+    report: Box<dyn Report + 'w>,
+    min_severity: Option<Severity>,
+    shown: [u64; 4],
+}
+
+impl Sink for ReportSink<'_> {
+    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+        if self.min_severity.is_some_and(|min| finding.severity < min) {
+            return Ok(());
+        }
+        self.shown[finding.severity as usize] += 1;
+        self.report.finding(&finding)
+    }
+
+    fn notice(&mut self, notice: &Notice) {
+        match notice {
+            Notice::Error { path, message } => error(format!(
+                "{}: {message}",
+                report::display_bytes(&path.as_bytes())
+            )),
+            Notice::Skipped {
+                path,
+                reason,
+                explicit: true,
+            } => error(format!(
+                "{}: skipped: {reason}",
+                report::display_bytes(&path.as_bytes())
+            )),
+            Notice::Skipped {
+                explicit: false, ..
+            } => {}
+            Notice::Note { path, message } => error(format!(
+                "{}: note: {message}",
+                report::display_bytes(&path.as_bytes())
+            )),
+        }
+    }
+}
+
+fn rules_command(args: RulesArgs) -> i32 {
+    let rules = crate::rules::builtin();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let result = match args.format {
+        RulesFormat::Table => write_rules_table(&mut out, rules),
+        RulesFormat::Json => write_rules_json(&mut out, rules),
+    }
+    .and_then(|()| out.flush());
+    match result {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(e) => {
+            error(format!("standard output: {e}"));
+            EXIT_ERROR
+        }
+    }
+}
+
+fn write_rules_table(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
+    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
+    writeln!(
+        out,
+        "{:<width$}  {:<12}  {:<8}  DESCRIPTION",
+        "ID", "KIND", "SEVERITY"
+    )?;
+    for rule in rules {
+        writeln!(
+            out,
+            "{:<width$}  {:<12}  {:<8}  {}",
+            rule.id,
+            rule.kind.as_str(),
+            rule.severity.as_str(),
+            rule.description
+        )?;
+    }
+    Ok(())
+}
+
+fn write_rules_json(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
+    let list: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "kind": r.kind.as_str(),
+                "severity": r.severity.as_str(),
+                "description": r.description,
+                "cwe": r.cwe,
+                "references": r.references,
+                "notes": r.notes,
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &list)?;
+    writeln!(out)
+}

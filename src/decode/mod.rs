@@ -1,0 +1,269 @@
+//! Decoding of values the way the web server and browser encoded them: nginx/Apache `\xHH`
+//! escapes, percent-encoding (single and double), and `+` as space in query strings.
+//!
+//! Every decoded byte remembers the position in the line of the raw byte it came from, so that a
+//! finding can point at the exact column of the still-encoded credential. Nothing here knows about
+//! rules or log formats.
+
+pub mod url;
+
+/// A view of bytes together with where each byte came from in the original line.
+#[derive(Clone, Copy, Debug)]
+pub struct Text<'a> {
+    /// The (possibly decoded) bytes.
+    pub bytes: &'a [u8],
+    origin: Origin<'a>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Origin<'a> {
+    /// Raw bytes of the line starting at this position.
+    Raw(usize),
+    /// Decoded bytes; each entry is the line position of the raw byte it came from.
+    Mapped(&'a [u32]),
+}
+
+impl<'a> Text<'a> {
+    /// Raw bytes of the line, starting at byte `start` of the line.
+    pub fn raw(bytes: &'a [u8], start: usize) -> Self {
+        Text {
+            bytes,
+            origin: Origin::Raw(start),
+        }
+    }
+
+    /// A sub-range of this text, keeping positions.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Text<'a> {
+        let origin = match self.origin {
+            Origin::Raw(start) => Origin::Raw(start + range.start),
+            Origin::Mapped(map) => Origin::Mapped(&map[range.clone()]),
+        };
+        Text {
+            bytes: &self.bytes[range],
+            origin,
+        }
+    }
+
+    /// The position in the line of the raw byte behind byte `i` of this text.
+    pub fn origin_of(&self, i: usize) -> usize {
+        match self.origin {
+            Origin::Raw(start) => start + i,
+            Origin::Mapped(map) => map.get(i).or(map.last()).map_or(0, |&p| p as usize),
+        }
+    }
+
+    /// Number of bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// True when there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// An owned decoded value with the line position of every byte, reused between values.
+#[derive(Debug, Default, Clone)]
+pub struct Decoded {
+    /// The decoded bytes.
+    pub bytes: Vec<u8>,
+    origin: Vec<u32>,
+}
+
+impl Decoded {
+    /// A borrowed view of the decoded bytes with their positions.
+    pub fn text(&self) -> Text<'_> {
+        Text {
+            bytes: &self.bytes,
+            origin: Origin::Mapped(&self.origin),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.origin.clear();
+    }
+
+    fn push(&mut self, byte: u8, origin: usize) {
+        self.bytes.push(byte);
+        self.origin.push(origin as u32);
+    }
+}
+
+/// How a value was encoded, which decides how it is decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// A path segment: percent-encoding, `+` is a plus.
+    Path,
+    /// A query-string name or value: percent-encoding and `+` as space.
+    Query,
+}
+
+/// Most rounds of percent-decoding applied to one value (double and triple encoding).
+pub const MAX_PERCENT_ROUNDS: usize = 3;
+
+/// Decodes `src` into `out`: first the log's `\xHH` escapes, then percent-encoding (again while a
+/// round decoded `%25`, up to [`MAX_PERCENT_ROUNDS`]), with `+` as space in a query.
+///
+/// Returns true when the result differs from `src`.
+pub fn decode_value(
+    src: Text<'_>,
+    context: Context,
+    out: &mut Decoded,
+    spare: &mut Decoded,
+) -> bool {
+    out.clear();
+    let needs_work = memchr::memchr3(b'%', b'\\', b'+', src.bytes).is_some();
+    for (i, &b) in src.bytes.iter().enumerate() {
+        out.push(b, src.origin_of(i));
+    }
+    if !needs_work {
+        return false;
+    }
+    let mut changed = unescape_log_escapes(out, spare);
+    let mut plus_as_space = context == Context::Query;
+    for _ in 0..MAX_PERCENT_ROUNDS {
+        let round = percent_decode_round(out, spare, plus_as_space);
+        changed |= round.changed;
+        plus_as_space = false;
+        if !round.decoded_percent_sign {
+            break;
+        }
+    }
+    changed
+}
+
+/// Decodes `\xHH`, `\"` and `\\` escapes, which nginx and Apache write for bytes that are not
+/// printable ASCII or that would break the log line. Returns true when anything was unescaped.
+fn unescape_log_escapes(buf: &mut Decoded, spare: &mut Decoded) -> bool {
+    if memchr::memchr(b'\\', &buf.bytes).is_none() {
+        return false;
+    }
+    spare.clear();
+    let (bytes, origin) = (&buf.bytes, &buf.origin);
+    let mut i = 0;
+    let mut changed = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\\' && i + 1 < bytes.len() {
+            let next = bytes[i + 1];
+            if next == b'x' && i + 3 < bytes.len() {
+                if let (Some(h), Some(l)) = (hex_value(bytes[i + 2]), hex_value(bytes[i + 3])) {
+                    spare.push(h << 4 | l, origin[i] as usize);
+                    i += 4;
+                    changed = true;
+                    continue;
+                }
+            }
+            if next == b'"' || next == b'\\' {
+                spare.push(next, origin[i] as usize);
+                i += 2;
+                changed = true;
+                continue;
+            }
+        }
+        spare.push(b, origin[i] as usize);
+        i += 1;
+    }
+    std::mem::swap(buf, spare);
+    changed
+}
+
+struct Round {
+    changed: bool,
+    decoded_percent_sign: bool,
+}
+
+fn percent_decode_round(buf: &mut Decoded, spare: &mut Decoded, plus_as_space: bool) -> Round {
+    let mut round = Round {
+        changed: false,
+        decoded_percent_sign: false,
+    };
+    if memchr::memchr2(b'%', b'+', &buf.bytes).is_none() {
+        return round;
+    }
+    spare.clear();
+    let (bytes, origin) = (&buf.bytes, &buf.origin);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
+                let decoded = h << 4 | l;
+                round.decoded_percent_sign |= decoded == b'%';
+                spare.push(decoded, origin[i] as usize);
+                i += 3;
+                round.changed = true;
+                continue;
+            }
+        }
+        if b == b'+' && plus_as_space {
+            spare.push(b' ', origin[i] as usize);
+            round.changed = true;
+        } else {
+            spare.push(b, origin[i] as usize);
+        }
+        i += 1;
+    }
+    std::mem::swap(buf, spare);
+    round
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(raw: &str, context: Context) -> (Vec<u8>, Decoded) {
+        let (mut out, mut spare) = (Decoded::default(), Decoded::default());
+        decode_value(Text::raw(raw.as_bytes(), 10), context, &mut out, &mut spare);
+        (out.bytes.clone(), out)
+    }
+
+    #[test]
+    fn percent_and_plus() {
+        assert_eq!(decode("a%2Bb+c", Context::Query).0, b"a+b c");
+        assert_eq!(decode("a%2Bb+c", Context::Path).0, b"a+b+c");
+    }
+
+    #[test]
+    fn double_and_triple_encoding() {
+        assert_eq!(decode("x%253Dy", Context::Query).0, b"x=y");
+        assert_eq!(decode("x%25253Dy", Context::Query).0, b"x=y");
+        // A plus that was encoded once stays a plus in the second round.
+        assert_eq!(decode("a%252Bb", Context::Query).0, b"a+b");
+    }
+
+    #[test]
+    fn nginx_hex_escapes() {
+        assert_eq!(decode(r"a\x22b\x5Cc", Context::Query).0, b"a\"b\\c");
+        assert_eq!(decode(r#"a\"b"#, Context::Query).0, b"a\"b");
+    }
+
+    #[test]
+    fn invalid_escapes_are_kept() {
+        assert_eq!(decode("100%", Context::Query).0, b"100%");
+        assert_eq!(decode("%zz%4", Context::Query).0, b"%zz%4");
+        assert_eq!(decode(r"\x4", Context::Query).0, br"\x4");
+    }
+
+    #[test]
+    fn origins_point_at_raw_bytes() {
+        let (bytes, out) = decode("ab%41c", Context::Query);
+        assert_eq!(bytes, b"abAc");
+        let t = out.text();
+        assert_eq!(t.origin_of(0), 10);
+        assert_eq!(t.origin_of(2), 12);
+        assert_eq!(t.origin_of(3), 15);
+        assert_eq!(t.slice(3..4).origin_of(0), 15);
+    }
+}

@@ -1,0 +1,456 @@
+//! Detection: from one log line to the credentials in it.
+//!
+//! A line is parsed into a record ([`crate::logformat`]), each field is split and decoded
+//! ([`crate::decode`]), and every decoded value is matched against the rules
+//! ([`crate::rules`]). Provider patterns also run over the whole raw line, so a key in an
+//! unexpected place is still found. Detection knows nothing about files or output.
+
+mod prefilter;
+
+use crate::decode::url::{matrix_params, query_params, scheme_len, split_url};
+use crate::decode::{decode_value, Context, Decoded, Text};
+use crate::finding::{Details, FieldName, RecordFacts, Secret};
+use crate::logformat::{self, format_timestamp, LogType, Record, Shape};
+use crate::rules::{Matcher, Rule};
+
+pub use prefilter::Prefilter;
+
+/// URLs nested inside parameters are followed this deep.
+pub const MAX_DECODE_DEPTH: usize = 4;
+
+/// One credential found in a line, before it is tied to a file and line number.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    /// The rule that found it.
+    pub rule: &'static Rule,
+    /// Where in the record it was.
+    pub field: FieldName,
+    /// The decoded parameter name holding it.
+    pub param: Option<Vec<u8>>,
+    /// The decoded credential.
+    pub secret: Secret,
+    /// 1-based byte column of its raw bytes in the line.
+    pub column: usize,
+    /// Offline facts.
+    pub details: Details,
+}
+
+/// Everything a detector needs: the rules and the keyword automaton built from them.
+#[derive(Debug)]
+pub struct Detector {
+    rules: Vec<&'static Rule>,
+    param_rules: Vec<u16>,
+    userinfo_rule: Option<u16>,
+    prefilter: Prefilter,
+}
+
+/// A credential seen while walking a line, with its raw extent.
+#[derive(Debug)]
+struct Hit {
+    rule: u16,
+    field: FieldName,
+    param: Option<Vec<u8>>,
+    secret: Vec<u8>,
+    raw: std::ops::Range<usize>,
+    details: Details,
+}
+
+/// Per-line working state.
+struct LineWalk<'d> {
+    detector: &'d Detector,
+    line: &'d [u8],
+    hits: Vec<Hit>,
+    selected: Vec<u16>,
+}
+
+/// Where the parts of a URL are reported.
+#[derive(Clone, Copy)]
+struct Fields<'a> {
+    path: &'a FieldName,
+    query: &'a FieldName,
+}
+
+impl Detector {
+    /// A detector over the given rules.
+    pub fn new(rules: Vec<&'static Rule>) -> Self {
+        let param_rules = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.matcher, Matcher::Param { .. }))
+            .map(|(i, _)| i as u16)
+            .collect();
+        let userinfo_rule = rules
+            .iter()
+            .position(|r| r.id == "url-userinfo-password")
+            .map(|i| i as u16);
+        let prefilter = Prefilter::new(&rules);
+        Detector {
+            rules,
+            param_rules,
+            userinfo_rule,
+            prefilter,
+        }
+    }
+
+    /// A detector over the built-in rules.
+    pub fn builtin() -> Self {
+        Self::new(crate::rules::builtin().iter().collect())
+    }
+
+    /// The rules in use.
+    pub fn rules(&self) -> &[&'static Rule] {
+        &self.rules
+    }
+
+    /// The fast-path automaton.
+    pub fn prefilter(&self) -> &Prefilter {
+        &self.prefilter
+    }
+
+    /// Finds the credentials in one line (without its line ending), parsed as `log_type`.
+    /// Returns facts about the record when anything was found.
+    pub fn scan_line(
+        &self,
+        line: &[u8],
+        log_type: LogType,
+        out: &mut Vec<Detection>,
+    ) -> Option<RecordFacts> {
+        if !self.prefilter.is_candidate(line) {
+            return None;
+        }
+        let parsed = logformat::parse(log_type, line);
+        let format = parsed.as_ref().map(|_| log_type.name());
+        let record = parsed.unwrap_or_else(|| Record::raw(line));
+        let mut walk = LineWalk {
+            detector: self,
+            line,
+            hits: Vec::new(),
+            selected: Vec::new(),
+        };
+        for field in &record.fields {
+            let text = Text::raw(&line[field.span.clone()], field.span.start);
+            match field.shape {
+                Shape::RequestTarget => walk.url(
+                    text,
+                    Fields {
+                        path: &FieldName::RequestPath,
+                        query: &FieldName::RequestQuery,
+                    },
+                    0,
+                ),
+                Shape::Url => walk.url(
+                    text,
+                    Fields {
+                        path: &field.name,
+                        query: &field.name,
+                    },
+                    0,
+                ),
+                Shape::Text => walk.text(text, &field.name, 0),
+            }
+        }
+        walk.whole_line(&record);
+        if walk.hits.is_empty() {
+            return None;
+        }
+        let before = out.len();
+        walk.finish(out);
+        (out.len() > before).then(|| record_facts(line, &record, format))
+    }
+}
+
+fn record_facts(line: &[u8], record: &Record, format: Option<&'static str>) -> RecordFacts {
+    let bytes = |r: &Option<std::ops::Range<usize>>| r.clone().map(|r| line[r].to_vec());
+    RecordFacts {
+        format,
+        timestamp: record
+            .time
+            .as_ref()
+            .and_then(|(syntax, r)| format_timestamp(*syntax, &line[r.clone()])),
+        client: bytes(&record.client),
+        method: bytes(&record.method),
+        status: record.status,
+        user_agent: bytes(&record.user_agent).filter(|ua| ua != b"-"),
+    }
+}
+
+/// Bytes that may appear in a parameter name found in free text.
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'%' | b'[' | b']')
+}
+
+/// Bytes that end a parameter value in free text.
+fn ends_text_value(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'&' | b'"'
+                | b'\''
+                | b','
+                | b';'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'\\'
+                | b'|'
+                | b'}'
+                | b']'
+        )
+}
+
+impl LineWalk<'_> {
+    /// Walks a URL or request target: user-info, path (and matrix parameters), query, fragment.
+    fn url(&mut self, url: Text<'_>, fields: Fields<'_>, depth: usize) {
+        let parts = split_url(url);
+        if let (Some(password), Some(rule)) = (parts.password, self.detector.userinfo_rule) {
+            let decoded = decode(password, Context::Path);
+            let text = decoded.text();
+            if !text.is_empty() && !crate::rules::checks::is_placeholder(text.bytes) {
+                self.hit(rule, &FieldName::Userinfo, None, text, Details::default());
+            }
+        }
+        if !parts.path.is_empty() {
+            let decoded = decode(parts.path, Context::Path);
+            self.patterns(decoded.text(), fields.path, None);
+            for param in matrix_params(parts.path) {
+                self.param(param.name, param.value, fields.path, depth);
+            }
+        }
+        for part in [parts.query, parts.fragment].into_iter().flatten() {
+            self.query(part, fields.query, depth);
+        }
+    }
+
+    fn query(&mut self, query: Text<'_>, field: &FieldName, depth: usize) {
+        for param in query_params(query) {
+            self.param(param.name, param.value, field, depth);
+        }
+    }
+
+    /// Free text: every `name=value` pair in it.
+    fn text(&mut self, text: Text<'_>, field: &FieldName, depth: usize) {
+        let bytes = text.bytes;
+        for eq in memchr::memchr_iter(b'=', bytes) {
+            let name_start = bytes[..eq]
+                .iter()
+                .rposition(|&b| !is_name_byte(b))
+                .map_or(0, |p| p + 1);
+            if name_start == eq {
+                continue;
+            }
+            let value_end = bytes[eq + 1..]
+                .iter()
+                .position(|&b| ends_text_value(b))
+                .map_or(bytes.len(), |p| eq + 1 + p);
+            self.param(
+                text.slice(name_start..eq),
+                Some(text.slice(eq + 1..value_end)),
+                field,
+                depth,
+            );
+        }
+    }
+
+    /// One parameter: provider patterns in its value, else parameter rules by its name, then any
+    /// URL or query string nested in the value.
+    fn param(&mut self, name: Text<'_>, value: Option<Text<'_>>, field: &FieldName, depth: usize) {
+        let Some(value) = value.filter(|v| !v.is_empty()) else {
+            return;
+        };
+        let name = decode(name, Context::Query);
+        let decoded = decode(value, Context::Query);
+        let value = decoded.text();
+        let lower_name = name.bytes.to_ascii_lowercase();
+        if !self.patterns(value, field, Some(&name.bytes)) {
+            for &index in &self.detector.param_rules {
+                let rule = self.detector.rules[index as usize];
+                if let Matcher::Param {
+                    names,
+                    exclude,
+                    value: value_regex,
+                    check,
+                } = &rule.matcher
+                {
+                    let accepted = names.is_match(&lower_name)
+                        && !exclude.as_ref().is_some_and(|x| x.is_match(&lower_name))
+                        && value_regex.as_ref().is_none_or(|v| v.is_match(value.bytes))
+                        && check.passes(value.bytes);
+                    if accepted {
+                        self.hit(index, field, Some(&name.bytes), value, Details::default());
+                        break;
+                    }
+                }
+            }
+        }
+        if depth < MAX_DECODE_DEPTH && memchr::memchr2(b'=', b'@', value.bytes).is_some() {
+            let bytes = value.bytes;
+            if scheme_len(bytes).is_some() || bytes.starts_with(b"/") {
+                self.url(
+                    value,
+                    Fields {
+                        path: field,
+                        query: field,
+                    },
+                    depth + 1,
+                );
+            } else if memchr::memchr(b'=', bytes).is_some() {
+                self.query(value, field, depth + 1);
+            }
+        }
+    }
+
+    /// Runs the pattern rules whose keywords occur in `text`; true when any matched.
+    fn patterns(&mut self, text: Text<'_>, field: &FieldName, param: Option<&[u8]>) -> bool {
+        let mut selected = std::mem::take(&mut self.selected);
+        self.detector
+            .prefilter
+            .select_rules(text.bytes, &mut selected);
+        let mut found = false;
+        for &index in &selected {
+            found |= self.pattern(index, text, |_| (field.clone(), param));
+        }
+        self.selected = selected;
+        found
+    }
+
+    /// Runs one pattern rule over `text`; `place` says where a match at a raw position belongs.
+    fn pattern<'p>(
+        &mut self,
+        index: u16,
+        text: Text<'_>,
+        place: impl Fn(usize) -> (FieldName, Option<&'p [u8]>),
+    ) -> bool {
+        let rule = self.detector.rules[index as usize];
+        let (Some(regex), Matcher::Pattern { validator, .. }) = (rule.pattern(), &rule.matcher)
+        else {
+            return false;
+        };
+        let bytes = text.bytes;
+        let mut found = false;
+        for caps in regex.captures_iter(bytes) {
+            let whole = caps.get(0).expect("group 0 always matches");
+            let before_ok = whole.start() == 0 || !bytes[whole.start() - 1].is_ascii_alphanumeric();
+            let after_ok = bytes
+                .get(whole.end())
+                .is_none_or(|b| !b.is_ascii_alphanumeric());
+            if !(before_ok && after_ok) {
+                continue;
+            }
+            let secret = caps.name("secret").unwrap_or(whole);
+            let secret_text = text.slice(secret.range());
+            let details = match validator {
+                Some(v) => match v.check(secret_text.bytes) {
+                    Some(details) => details,
+                    None => continue,
+                },
+                None => Details::default(),
+            };
+            let (field, param) = place(text.origin_of(secret.start()));
+            self.hit(index, &field, param, secret_text, details);
+            found = true;
+        }
+        found
+    }
+
+    /// Provider patterns over the whole raw line, for credentials in unexpected places. A match
+    /// where a credential was already found is not reported again.
+    fn whole_line(&mut self, record: &Record) {
+        let mut selected = std::mem::take(&mut self.selected);
+        self.detector
+            .prefilter
+            .select_rules(self.line, &mut selected);
+        let line = self.line;
+        for &index in &selected {
+            let place = |pos: usize| {
+                let field = record.fields.iter().find(|f| f.span.contains(&pos)).map_or(
+                    FieldName::Line,
+                    |f| match f.shape {
+                        Shape::RequestTarget => match memchr::memchr(b'?', &line[f.span.clone()]) {
+                            Some(q) if pos > f.span.start + q => FieldName::RequestQuery,
+                            _ => FieldName::RequestPath,
+                        },
+                        _ => f.name.clone(),
+                    },
+                );
+                (field, None)
+            };
+            let already: Vec<std::ops::Range<usize>> =
+                self.hits.iter().map(|h| h.raw.clone()).collect();
+            let before = self.hits.len();
+            self.pattern(index, Text::raw(line, 0), place);
+            // Keep only new positions: a raw match inside an earlier (decoded) finding repeats it.
+            let mut i = before;
+            while i < self.hits.len() {
+                let start = self.hits[i].raw.start;
+                if already.iter().any(|r| r.contains(&start)) {
+                    self.hits.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        self.selected = selected;
+    }
+
+    fn hit(
+        &mut self,
+        rule: u16,
+        field: &FieldName,
+        param: Option<&[u8]>,
+        secret: Text<'_>,
+        details: Details,
+    ) {
+        if secret.is_empty() {
+            return;
+        }
+        let start = secret.origin_of(0);
+        let end = secret.origin_of(secret.len() - 1) + 1;
+        self.hits.push(Hit {
+            rule,
+            field: field.clone(),
+            param: param.map(<[u8]>::to_vec),
+            secret: secret.bytes.to_vec(),
+            raw: start..end.max(start + 1),
+            details,
+        });
+    }
+
+    /// One detection per distinct secret: the most specific rule, at the first column.
+    fn finish(self, out: &mut Vec<Detection>) {
+        let rules = &self.detector.rules;
+        let mut kept: Vec<Hit> = Vec::new();
+        for hit in self.hits {
+            match kept.iter_mut().find(|k| k.secret == hit.secret) {
+                Some(k) => {
+                    let better =
+                        rules[hit.rule as usize].priority() > rules[k.rule as usize].priority();
+                    let start = k.raw.start.min(hit.raw.start);
+                    if better {
+                        *k = hit;
+                    }
+                    k.raw.start = start;
+                }
+                None => kept.push(hit),
+            }
+        }
+        kept.sort_by_key(|h| h.raw.start);
+        out.extend(kept.into_iter().map(|h| Detection {
+            rule: rules[h.rule as usize],
+            field: h.field,
+            param: h.param,
+            secret: Secret::new(h.secret),
+            column: h.raw.start + 1,
+            details: h.details,
+        }));
+    }
+}
+
+fn decode(text: Text<'_>, context: Context) -> Decoded {
+    let (mut out, mut spare) = (Decoded::default(), Decoded::default());
+    decode_value(text, context, &mut out, &mut spare);
+    out
+}
+
+#[cfg(test)]
+mod tests;

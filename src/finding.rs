@@ -1,0 +1,309 @@
+//! One leaked credential, as logleaks reports it: what it is, where it was, how bad it is.
+//!
+//! This module owns redaction and fingerprints, so that no other part of logleaks ever needs to
+//! hold a printable secret. It knows nothing about files, formats or output shapes.
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// How bad a leak is, from `low` to `critical`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Test credentials, public-by-design keys that still deserve attention.
+    Low,
+    /// Short-lived or limited credentials.
+    Medium,
+    /// Credentials that grant access to something.
+    High,
+    /// Long-lived credentials with broad access.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, lowest first.
+    pub const ALL: [Severity; 4] = [Self::Low, Self::Medium, Self::High, Self::Critical];
+
+    /// The lowercase name used in output and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+
+    /// One step lower, for credentials that are known to be weaker (expired, test mode).
+    pub fn lowered(self) -> Self {
+        match self {
+            Self::Critical => Self::High,
+            Self::High => Self::Medium,
+            Self::Medium | Self::Low => Self::Low,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What sort of credential a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A long-lived key that authorises its bearer.
+    ApiKey,
+    /// A (usually short-lived) token that authenticates a session or client.
+    AccessToken,
+    /// A session identifier.
+    Session,
+    /// A password.
+    Password,
+    /// A signature or token that makes a URL usable by anyone.
+    SignedUrl,
+    /// A webhook address that anyone can post to.
+    Webhook,
+    /// A private key.
+    PrivateKey,
+    /// Some other credential.
+    Credential,
+}
+
+impl Kind {
+    /// The snake_case name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiKey => "api_key",
+            Self::AccessToken => "access_token",
+            Self::Session => "session",
+            Self::Password => "password",
+            Self::SignedUrl => "signed_url",
+            Self::Webhook => "webhook",
+            Self::PrivateKey => "private_key",
+            Self::Credential => "credential",
+        }
+    }
+}
+
+/// Where in a log record a credential was found.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FieldName {
+    /// The path of the request target (including matrix parameters).
+    RequestPath,
+    /// The query string of the request target.
+    RequestQuery,
+    /// A logged request body.
+    RequestBody,
+    /// The Referer header.
+    Referer,
+    /// An upstream URL (proxies, error logs).
+    Upstream,
+    /// A logged request header, by lowercase name.
+    Header(String),
+    /// A cookie.
+    Cookie,
+    /// The user-info part of a URL (`https://user:pass@host`).
+    Userinfo,
+    /// The free-text message of an error log line.
+    Message,
+    /// Anywhere else in the line.
+    Line,
+}
+
+impl FieldName {
+    /// The dotted name used in output, e.g. `request.query` or `header.user-agent`.
+    pub fn to_output(&self) -> std::borrow::Cow<'static, str> {
+        use std::borrow::Cow;
+        Cow::Borrowed(match self {
+            Self::RequestPath => "request.path",
+            Self::RequestQuery => "request.query",
+            Self::RequestBody => "request.body",
+            Self::Referer => "referer",
+            Self::Upstream => "upstream",
+            Self::Header(name) => return Cow::Owned(format!("header.{name}")),
+            Self::Cookie => "cookie",
+            Self::Userinfo => "userinfo",
+            Self::Message => "message",
+            Self::Line => "line",
+        })
+    }
+}
+
+/// A secret's bytes, kept private so that it can only leave through [`Secret::redacted`] or an
+/// explicit [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    /// Wraps the decoded bytes of a credential.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Secret(bytes)
+    }
+
+    /// The exact secret. Only for `--show-secrets` output and for redaction of logs.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The printable redacted form: the known provider `prefix` (if the secret starts with it),
+    /// `…`, then at most the last 4 characters and never more than a quarter of what follows the
+    /// prefix.
+    pub fn redacted(&self, prefix: Option<&str>) -> String {
+        let bytes = &self.0;
+        let prefix_len = match prefix {
+            Some(p) if bytes.starts_with(p.as_bytes()) && bytes.len() > p.len() => p.len(),
+            _ => 0,
+        };
+        let rest = &bytes[prefix_len..];
+        let shown = (rest.len() / 4).min(4);
+        let mut out = String::with_capacity(prefix_len + shown + 3);
+        out.push_str(&String::from_utf8_lossy(&bytes[..prefix_len]));
+        out.push('…');
+        for &b in &rest[rest.len() - shown..] {
+            // Only printable ASCII is shown; anything else becomes `?`.
+            out.push(if b.is_ascii_graphic() { b as char } else { '?' });
+        }
+        out
+    }
+
+    /// 16 hex characters of SHA-256 of the secret, or of HMAC-SHA256 keyed with `key`.
+    pub fn fingerprint(&self, key: Option<&[u8]>) -> String {
+        let digest: [u8; 32] = match key {
+            Some(key) => {
+                let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key");
+                mac.update(&self.0);
+                mac.finalize().into_bytes().into()
+            }
+            None => Sha256::digest(&self.0).into(),
+        };
+        let mut hex = String::with_capacity(16);
+        for b in &digest[..8] {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        hex
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print the secret itself, not even in debug output or panic messages.
+        write!(f, "Secret({})", self.redacted(None))
+    }
+}
+
+/// Facts learned offline about a credential.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Details {
+    /// `"valid"` when the credential's built-in checksum was verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<&'static str>,
+    /// A note for the reader, e.g. why the severity was lowered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Details {
+    /// True when no fact is known.
+    pub fn is_empty(&self) -> bool {
+        *self == Details::default()
+    }
+}
+
+/// One leaked credential in one line of one input.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Stable rule id, e.g. `github-pat`.
+    pub rule: &'static str,
+    /// What sort of credential this is.
+    pub kind: Kind,
+    /// How bad the leak is.
+    pub severity: Severity,
+    /// The input, as the user named it (or as found below a named directory); `-` for stdin.
+    pub file: crate::input::DisplayPath,
+    /// 1-based line number in the decompressed content.
+    pub line: u64,
+    /// 1-based byte column where the credential's raw bytes start.
+    pub column: usize,
+    /// Where in the record the credential was.
+    pub field: FieldName,
+    /// The parameter, cookie or header name holding it, decoded.
+    pub param: Option<Vec<u8>>,
+    /// The decoded credential.
+    pub secret: Secret,
+    /// Known provider prefix, kept in clear when redacting.
+    pub prefix: Option<&'static str>,
+    /// Facts about the record the credential was found in.
+    pub record: RecordFacts,
+    /// Offline facts about the credential.
+    pub details: Details,
+    /// CWE ids, e.g. `CWE-598`.
+    pub cwe: &'static [&'static str],
+}
+
+/// Facts about the log record a finding came from, as printable values.
+#[derive(Clone, Debug, Default)]
+pub struct RecordFacts {
+    /// The log type the line was parsed as.
+    pub format: Option<&'static str>,
+    /// The line's timestamp in RFC 3339.
+    pub timestamp: Option<String>,
+    /// Client address.
+    pub client: Option<Vec<u8>>,
+    /// HTTP method.
+    pub method: Option<Vec<u8>>,
+    /// HTTP status.
+    pub status: Option<u16>,
+    /// User agent.
+    pub user_agent: Option<Vec<u8>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_prefix_and_at_most_four_trailing_chars() {
+        let s = Secret::new(b"ghp_abcdefghijklmnopqrstuvwxyz0123456789".to_vec());
+        assert_eq!(s.redacted(Some("ghp_")), "ghp_…6789");
+        // A quarter of 7 characters is 1.
+        assert_eq!(Secret::new(b"hunter2".to_vec()).redacted(None), "…2");
+        assert_eq!(Secret::new(b"abc".to_vec()).redacted(None), "…");
+        // A prefix that the secret does not start with is not shown.
+        assert_eq!(
+            Secret::new(b"abcdefgh".to_vec()).redacted(Some("ghp_")),
+            "…gh"
+        );
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let s = Secret::new(b"supersecretvalue1234".to_vec());
+        let dbg = format!("{s:?}");
+        assert!(!dbg.contains("supersecret"), "{dbg}");
+    }
+
+    #[test]
+    fn fingerprint_is_sha256_or_hmac() {
+        let s = Secret::new(b"abc".to_vec());
+        // SHA-256("abc") starts with ba7816bf8f01cfea.
+        assert_eq!(s.fingerprint(None), "ba7816bf8f01cfea");
+        let keyed = s.fingerprint(Some(b"key"));
+        assert_eq!(keyed.len(), 16);
+        assert_ne!(keyed, s.fingerprint(None));
+    }
+
+    #[test]
+    fn severities_order_and_lower() {
+        assert!(Severity::Low < Severity::Critical);
+        assert_eq!(Severity::Critical.lowered(), Severity::High);
+        assert_eq!(Severity::Low.lowered(), Severity::Low);
+    }
+}

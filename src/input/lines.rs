@@ -1,0 +1,224 @@
+//! Cutting a byte stream into blocks of whole lines, with bounded memory.
+//!
+//! Blocks end just after a `\n` (or at the end of the input). A line longer than
+//! [`MAX_LINE_LEN`] is cut there: its start is returned as one line on its own, and the rest of
+//! it, up to its `\n`, is skipped and counted in [`BlockReader::truncated_lines`].
+
+use std::io::{self, Read};
+
+/// Bytes read per block when lines are short.
+pub const DEFAULT_BLOCK_SIZE: usize = 1 << 20;
+
+/// The longest line kept whole for matching; longer lines are matched on their first this many
+/// bytes.
+pub const MAX_LINE_LEN: usize = 8 << 20;
+
+/// Reads line-aligned blocks from a reader.
+pub struct BlockReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    skipping: bool,
+    max_line: usize,
+    /// Bytes of the input consumed before the current block.
+    offset: u64,
+    /// Lines cut because they were longer than the limit.
+    pub truncated_lines: u64,
+}
+
+/// A block of whole lines.
+#[derive(Debug)]
+pub struct Block<'a> {
+    /// The bytes: whole lines, each ending in `\n`, except that the last may lack it at the end
+    /// of the input or when it was cut.
+    pub bytes: &'a [u8],
+    /// Offset of the block's first byte in the input.
+    pub offset: u64,
+}
+
+impl<R: Read> BlockReader<R> {
+    /// A reader with the default block size and line limit.
+    pub fn new(inner: R) -> Self {
+        Self::with_sizes(inner, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN)
+    }
+
+    /// A reader with the given block size and line limit (both at least 1 byte).
+    pub fn with_sizes(inner: R, block_size: usize, max_line: usize) -> Self {
+        let block_size = block_size.max(1);
+        BlockReader {
+            inner,
+            buf: vec![0; block_size],
+            start: 0,
+            end: 0,
+            eof: false,
+            skipping: false,
+            max_line: max_line.max(block_size),
+            offset: 0,
+            truncated_lines: 0,
+        }
+    }
+
+    /// Starts by skipping everything up to and including the first `\n` (for a reader that
+    /// starts in the middle of a line).
+    pub fn skip_first_line(&mut self) {
+        self.skipping = true;
+    }
+
+    /// The next block, or `None` at the end of the input.
+    pub fn next_block(&mut self) -> io::Result<Option<Block<'_>>> {
+        loop {
+            if self.skipping {
+                match memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
+                    Some(p) => {
+                        self.consume(p + 1);
+                        self.skipping = false;
+                    }
+                    None => {
+                        self.consume(self.end - self.start);
+                        if !self.fill()? {
+                            return Ok(None);
+                        }
+                        continue;
+                    }
+                }
+            }
+            let pending = &self.buf[self.start..self.end];
+            if let Some(last_newline) = memchr::memrchr(b'\n', pending) {
+                return Ok(Some(self.take(last_newline + 1)));
+            }
+            if self.eof {
+                if pending.is_empty() {
+                    return Ok(None);
+                }
+                return Ok(Some(self.take(pending.len())));
+            }
+            if self.end - self.start >= self.max_line {
+                // A line longer than the limit: hand out its start, skip the rest.
+                self.truncated_lines += 1;
+                self.skipping = true;
+                return Ok(Some(self.take(self.end - self.start)));
+            }
+            self.fill()?;
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+        self.offset += n as u64;
+    }
+
+    fn take(&mut self, n: usize) -> Block<'_> {
+        let (start, offset) = (self.start, self.offset);
+        self.consume(n);
+        Block {
+            bytes: &self.buf[start..start + n],
+            offset,
+        }
+    }
+
+    /// Reads more input after the pending bytes; false at the end of the input.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let grown = (self.buf.len() * 2).min(self.max_line.max(self.buf.len() + 1));
+            self.buf.resize(grown, 0);
+        }
+        loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// The number of lines in a block (a last line without `\n` counts).
+pub fn count_lines(bytes: &[u8]) -> u64 {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    newlines + u64::from(bytes.last().is_some_and(|&b| b != b'\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads everything, one small read at a time, returning the blocks.
+    fn blocks(input: &[u8], block: usize, max_line: usize) -> (Vec<Vec<u8>>, u64) {
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(3);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut reader = BlockReader::with_sizes(Trickle(input), block, max_line);
+        let mut out = Vec::new();
+        while let Some(b) = reader.next_block().unwrap() {
+            out.push(b.bytes.to_vec());
+        }
+        (out, reader.truncated_lines)
+    }
+
+    #[test]
+    fn blocks_are_whole_lines_and_lose_nothing() {
+        let input = b"one\ntwo\r\nthree\n\nfour-without-newline";
+        for size in [1, 2, 5, 64] {
+            let (out, truncated) = blocks(input, size, 1 << 20);
+            assert_eq!(out.concat(), input, "block size {size}");
+            assert_eq!(truncated, 0);
+            for b in &out[..out.len() - 1] {
+                assert_eq!(b.last(), Some(&b'\n'));
+            }
+            assert_eq!(out.iter().map(|b| count_lines(b)).sum::<u64>(), 5);
+        }
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_counted_once() {
+        let mut input = b"short\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 100));
+        input.extend_from_slice(b"\nafter\n");
+        let (out, truncated) = blocks(&input, 8, 16);
+        assert_eq!(truncated, 1);
+        assert_eq!(out.iter().map(|b| count_lines(b)).sum::<u64>(), 3);
+        let cut = out.iter().find(|b| b.starts_with(b"xxx")).unwrap();
+        assert!(cut.len() >= 16 && cut.len() < 100);
+        assert_eq!(out.last().unwrap(), b"after\n");
+    }
+
+    #[test]
+    fn skip_first_line() {
+        let mut reader = BlockReader::new(&b"tail of a line\nnext\n"[..]);
+        reader.skip_first_line();
+        let b = reader.next_block().unwrap().unwrap();
+        assert_eq!(b.bytes, b"next\n");
+        assert_eq!(b.offset, 15);
+    }
+
+    #[test]
+    fn counts_lines() {
+        assert_eq!(count_lines(b""), 0);
+        assert_eq!(count_lines(b"a\n"), 1);
+        assert_eq!(count_lines(b"a\nb"), 2);
+        assert_eq!(count_lines(b"\0\0\0"), 1);
+    }
+}

@@ -1,0 +1,87 @@
+//! Input: which files to read, how to open them (plain or compressed), and how to cut their
+//! content into line-aligned blocks.
+//!
+//! Nothing here parses log lines or knows about credentials.
+
+mod classify;
+mod lines;
+mod open;
+mod walk;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use classify::{classify, Content};
+pub use lines::{count_lines, Block, BlockReader, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN};
+pub use open::{open, sniff_compression, Compression, Opened};
+pub use walk::{describe_io_error, walk, WalkError, WalkOptions, Walked};
+
+/// A path as it is shown to the user: as given on the command line, or as found below a given
+/// directory; `-` is standard input. Cheap to clone.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DisplayPath(Arc<PathBuf>);
+
+impl DisplayPath {
+    /// Wraps a path.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        DisplayPath(Arc::new(path.into()))
+    }
+
+    /// The path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// The path's bytes (on Unix, exactly; elsewhere, lossily).
+    pub fn as_bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            std::borrow::Cow::Borrowed(self.0.as_os_str().as_bytes())
+        }
+        #[cfg(not(unix))]
+        {
+            std::borrow::Cow::Owned(self.0.to_string_lossy().into_owned().into_bytes())
+        }
+    }
+}
+
+impl std::fmt::Display for DisplayPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.display())
+    }
+}
+
+/// Where an input's bytes come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file on disk.
+    File(PathBuf),
+}
+
+/// One input to scan.
+#[derive(Clone, Debug)]
+pub struct InputFile {
+    /// How the input is named in findings and messages.
+    pub display: DisplayPath,
+    /// Where to read it from.
+    pub source: Source,
+    /// True when the user named it directly (not found by walking a directory).
+    pub explicit: bool,
+    /// Its size in bytes, when known.
+    pub size: Option<u64>,
+}
+
+impl InputFile {
+    /// Standard input.
+    pub fn stdin() -> Self {
+        InputFile {
+            display: DisplayPath::new("-"),
+            source: Source::Stdin,
+            explicit: true,
+            size: None,
+        }
+    }
+}

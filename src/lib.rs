@@ -1,0 +1,18 @@
+//! logleaks finds credentials that web servers wrote into their logs: API keys and tokens in
+//! request lines and query strings, referers, upstream URLs and logged headers.
+//!
+//! A log line travels one way: [`input`] (bytes from files, stdin, gzip) → [`logformat`] (the
+//! fields of a record) → [`decode`] (values as the server saw them) → [`rules`] and [`detect`]
+//! (which credentials are there) → [`finding`] (one leak, redacted) → [`report`] (table, JSON).
+//! [`scan`] runs that flow in parallel with a deterministic output order.
+
+pub mod app;
+pub mod cli;
+pub mod decode;
+pub mod detect;
+pub mod finding;
+pub mod input;
+pub mod logformat;
+pub mod report;
+pub mod rules;
+pub mod scan;

@@ -1,0 +1,390 @@
+//! The rule catalogue: what a credential looks like, as data.
+//!
+//! Built-in rules live in TOML files under `src/rules/builtin/`, embedded in the binary. A rule is
+//! either a *pattern* rule (a regex that finds a credential anywhere in a decoded value or in the
+//! whole line) or a *parameter* rule (a credential-named parameter whose value looks like a
+//! credential). Checks that a regex cannot express live in [`checks`] and are named by rules.
+//! Rules know nothing about files, formats or output.
+
+pub mod checks;
+
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use crate::finding::{Kind, Severity};
+
+/// The built-in rule files, embedded at build time.
+const BUILTIN: &[(&str, &str)] = &[
+    ("providers.toml", include_str!("builtin/providers.toml")),
+    ("generic.toml", include_str!("builtin/generic.toml")),
+];
+
+/// Compiled regexes may not grow beyond this many bytes.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A rule as written in a rule file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable kebab-case id.
+    pub id: String,
+    /// One line saying what the credential is.
+    pub description: String,
+    /// What sort of credential it is.
+    pub kind: Kind,
+    /// How bad its leak is.
+    pub severity: Severity,
+    /// Pattern rules: the credential's regex (a group named `secret` narrows the match).
+    pub regex: Option<String>,
+    /// Parameter rules: a regex over the decoded, lowercased parameter name.
+    pub params: Option<String>,
+    /// Parameter rules: names that never hold this credential.
+    pub exclude_params: Option<String>,
+    /// Parameter rules: a regex the whole decoded value must match.
+    pub value: Option<String>,
+    /// Parameter rules: a named check of the value (see [`checks::ValueCheck`]).
+    pub check: Option<String>,
+    /// A named validation of a pattern match (see [`checks::Validator`]).
+    pub validate: Option<String>,
+    /// Literal strings (case-insensitive) at least one of which is in every match.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Known prefixes of the secret, kept in clear when redacting.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// True for catch-all rules that a specific rule beats on the same secret.
+    #[serde(default)]
+    pub generic: bool,
+    /// CWE ids.
+    #[serde(default)]
+    pub cwe: Vec<String>,
+    /// Where the format is documented.
+    pub references: Vec<String>,
+    /// Text in which the rule must find a credential.
+    pub examples: Vec<String>,
+    /// Text in which the rule must find nothing.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+    /// Why the rule decides as it does on ambiguous values.
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rules: Vec<RuleSpec>,
+}
+
+/// How a rule recognises its credential.
+#[derive(Debug)]
+pub enum Matcher {
+    /// A regex over decoded values and the whole line.
+    Pattern {
+        /// Regex source, compiled on first use.
+        source: String,
+        /// The compiled regex.
+        regex: OnceLock<Regex>,
+        /// Code check of each match.
+        validator: Option<checks::Validator>,
+    },
+    /// A credential-named parameter with a credential-like value.
+    Param {
+        /// Names that hold the credential.
+        names: Regex,
+        /// Names that never do.
+        exclude: Option<Regex>,
+        /// A regex the whole value must match.
+        value: Option<Regex>,
+        /// Code check of the value.
+        check: checks::ValueCheck,
+    },
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// One line saying what the credential is.
+    pub description: &'static str,
+    /// What sort of credential it is.
+    pub kind: Kind,
+    /// How bad its leak is.
+    pub severity: Severity,
+    /// How it matches.
+    pub matcher: Matcher,
+    /// Literals (lowercase) at least one of which every match contains.
+    pub keywords: Vec<String>,
+    /// Known prefixes of the secret.
+    pub prefixes: Vec<&'static str>,
+    /// A specific rule beats a generic one on the same secret.
+    pub generic: bool,
+    /// CWE ids.
+    pub cwe: &'static [&'static str],
+    /// Where the format is documented.
+    pub references: Vec<String>,
+    /// Positive examples.
+    pub examples: Vec<String>,
+    /// Negative examples.
+    pub negative_examples: Vec<String>,
+    /// Why the rule decides as it does on ambiguous values.
+    pub notes: Option<String>,
+}
+
+impl Rule {
+    /// The compiled regex of a pattern rule.
+    pub fn pattern(&self) -> Option<&Regex> {
+        match &self.matcher {
+            Matcher::Pattern { source, regex, .. } => Some(regex.get_or_init(|| {
+                // Built-in patterns are proven to compile by the catalogue test; custom ones are
+                // compiled when loaded, so this cannot fail here.
+                compile(source).expect("rule regex was checked when the rule was loaded")
+            })),
+            Matcher::Param { .. } => None,
+        }
+    }
+
+    /// The regex source of a pattern rule.
+    pub fn pattern_source(&self) -> Option<&str> {
+        match &self.matcher {
+            Matcher::Pattern { source, .. } => Some(source),
+            Matcher::Param { .. } => None,
+        }
+    }
+
+    /// The longest known prefix that `secret` starts with.
+    pub fn prefix_of(&self, secret: &[u8]) -> Option<&'static str> {
+        self.prefixes
+            .iter()
+            .filter(|p| secret.starts_with(p.as_bytes()))
+            .max_by_key(|p| p.len())
+            .copied()
+    }
+
+    /// How much this rule is preferred over another on the same secret.
+    pub fn priority(&self) -> u8 {
+        match (&self.matcher, self.generic) {
+            (_, true) => 0,
+            (Matcher::Param { .. }, false) => 1,
+            (Matcher::Pattern { .. }, false) => 2,
+        }
+    }
+}
+
+/// Errors in a rule definition.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// The rule file is not valid TOML or has unknown fields.
+    #[error("{file}: {message}")]
+    Syntax {
+        /// Which file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// One rule is wrong.
+    #[error("{file}: rule `{id}`: {message}")]
+    Rule {
+        /// Which file.
+        file: String,
+        /// Which rule.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Compiles a regex the way every rule regex is compiled: over bytes, size-limited, never
+/// backtracking.
+pub fn compile(source: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(source)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .unicode(false)
+        .build()
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn leak_list(list: Vec<String>) -> &'static [&'static str] {
+    Box::leak(
+        list.into_iter()
+            .map(leak)
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
+}
+
+impl RuleSpec {
+    /// Checks and compiles the rule. Pattern regexes are compiled here only when `eager`.
+    pub fn compile(self, file: &str, eager: bool) -> Result<Rule, RuleError> {
+        let err = |message: String| RuleError::Rule {
+            file: file.to_string(),
+            id: self.id.clone(),
+            message,
+        };
+        let is_kebab = !self.id.is_empty()
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !is_kebab {
+            return Err(err("id must be kebab-case (a-z, 0-9, -)".into()));
+        }
+        if self.examples.is_empty() {
+            return Err(err("needs at least one example".into()));
+        }
+        let regex_of =
+            |what: &str, source: &str| compile(source).map_err(|e| err(format!("{what}: {e}")));
+        let matcher = match (&self.regex, &self.params) {
+            (Some(source), None) => {
+                if eager {
+                    regex_of("regex", source)?;
+                }
+                let validator = self
+                    .validate
+                    .as_deref()
+                    .map(|name| {
+                        checks::Validator::from_name(name)
+                            .ok_or_else(|| err(format!("unknown validate `{name}`")))
+                    })
+                    .transpose()?;
+                Matcher::Pattern {
+                    source: source.clone(),
+                    regex: OnceLock::new(),
+                    validator,
+                }
+            }
+            (None, Some(names)) => {
+                let check = match self.check.as_deref() {
+                    None => checks::ValueCheck::Any,
+                    Some(name) => checks::ValueCheck::from_name(name)
+                        .ok_or_else(|| err(format!("unknown check `{name}`")))?,
+                };
+                Matcher::Param {
+                    names: regex_of("params", &format!("(?i)^(?:{names})$"))?,
+                    exclude: self
+                        .exclude_params
+                        .as_deref()
+                        .map(|x| regex_of("exclude_params", &format!("(?i)^(?:{x})$")))
+                        .transpose()?,
+                    value: self
+                        .value
+                        .as_deref()
+                        .map(|v| regex_of("value", &format!("^(?:{v})$")))
+                        .transpose()?,
+                    check,
+                }
+            }
+            _ => return Err(err("needs exactly one of `regex` and `params`".into())),
+        };
+        let keywords: Vec<String> = self
+            .keywords
+            .iter()
+            .map(|k| k.to_ascii_lowercase())
+            .collect();
+        if keywords.is_empty() || keywords.iter().any(String::is_empty) {
+            return Err(err("needs at least one non-empty keyword".into()));
+        }
+        Ok(Rule {
+            id: leak(self.id),
+            description: leak(self.description),
+            kind: self.kind,
+            severity: self.severity,
+            matcher,
+            keywords,
+            prefixes: self.prefixes.into_iter().map(leak).collect(),
+            generic: self.generic,
+            cwe: leak_list(if self.cwe.is_empty() {
+                vec!["CWE-598".to_string(), "CWE-532".to_string()]
+            } else {
+                self.cwe
+            }),
+            references: self.references,
+            examples: self.examples,
+            negative_examples: self.negative_examples,
+            notes: self.notes,
+        })
+    }
+}
+
+/// Parses one rule file.
+pub fn parse_rule_file(file: &str, text: &str, eager: bool) -> Result<Vec<Rule>, RuleError> {
+    let parsed: RuleFile = toml::from_str(text).map_err(|e| RuleError::Syntax {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    parsed
+        .rules
+        .into_iter()
+        .map(|spec| spec.compile(file, eager))
+        .collect()
+}
+
+/// The built-in rules, parsed once.
+pub fn builtin() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .flat_map(|(file, text)| {
+                parse_rule_file(file, text, false).expect("built-in rules are valid (tested)")
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_parse_and_compile() {
+        let mut ids = std::collections::HashSet::new();
+        for (file, text) in BUILTIN {
+            for rule in parse_rule_file(file, text, true).unwrap() {
+                assert!(ids.insert(rule.id), "duplicate rule id {}", rule.id);
+                assert!(!rule.references.is_empty(), "{} has no reference", rule.id);
+                assert!(
+                    !rule.negative_examples.is_empty(),
+                    "{} has no negative example",
+                    rule.id
+                );
+            }
+        }
+        assert!(ids.len() >= 20, "only {} rules", ids.len());
+    }
+
+    #[test]
+    fn bad_rules_are_clear_errors() {
+        let bad = r#"[[rules]]
+id = "Bad_Id"
+description = "x"
+kind = "api_key"
+severity = "high"
+regex = 'x'
+keywords = ["x"]
+references = []
+examples = ["x"]
+"#;
+        let e = parse_rule_file("bad.toml", bad, true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bad.toml") && e.contains("kebab-case"), "{e}");
+        let unclosed = bad
+            .replace("Bad_Id", "ok")
+            .replace("regex = 'x'", "regex = '(x'");
+        let e = parse_rule_file("bad.toml", &unclosed, true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("regex"), "{e}");
+        let e = parse_rule_file("bad.toml", "[[rules]]\nid = 3", true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("bad.toml:"), "{e}");
+    }
+}

@@ -1,0 +1,309 @@
+//! The scanner: inputs in, findings out, in a deterministic order, in parallel.
+//!
+//! Inputs are cut into *segments*: a whole file (compressed files, stdin, formats that carry state
+//! from line to line), or a line-aligned byte range of a large plain file. Workers on a rayon pool
+//! take segments in order; each segment streams its findings through a small bounded channel, and
+//! the writer drains the channels in segment order. A worker that runs ahead waits when its
+//! channel is full, so memory stays bounded and output is identical for any number of threads.
+
+mod segment;
+
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Condvar, Mutex};
+
+use crate::detect::Detector;
+use crate::finding::{Finding, Severity};
+use crate::input::{DisplayPath, Walked};
+use crate::logformat::LogType;
+
+pub use segment::{plan, Segment};
+
+/// How to scan.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    /// Worker threads.
+    pub threads: usize,
+    /// Force this log type instead of detecting it per file.
+    pub log_type: Option<LogType>,
+    /// Plain files at least twice this size are split into ranges of about this size.
+    pub segment_size: u64,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            log_type: None,
+            segment_size: 32 << 20,
+        }
+    }
+}
+
+/// Something to tell the user about one input, in input order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The input (or part of it) could not be read.
+    Error {
+        /// Which input.
+        path: DisplayPath,
+        /// What went wrong.
+        message: String,
+    },
+    /// The input was skipped because it is not a text log.
+    Skipped {
+        /// Which input.
+        path: DisplayPath,
+        /// Why.
+        reason: String,
+        /// True when the user named it directly.
+        explicit: bool,
+    },
+    /// Something worth knowing that is not an error.
+    Note {
+        /// Which input.
+        path: DisplayPath,
+        /// What.
+        message: String,
+    },
+}
+
+/// Totals of a scan, for the closing summary and the exit code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Inputs read.
+    pub files_scanned: u64,
+    /// Inputs skipped as not text logs or not regular files.
+    pub files_skipped: u64,
+    /// Lines read.
+    pub lines: u64,
+    /// Bytes read (decompressed).
+    pub bytes: u64,
+    /// Findings reported, by severity (low, medium, high, critical).
+    pub findings: [u64; 4],
+    /// Inputs (or parts) that could not be read.
+    pub errors: u64,
+}
+
+impl Summary {
+    /// All findings reported.
+    pub fn total_findings(&self) -> u64 {
+        self.findings.iter().sum()
+    }
+
+    /// Findings at or above `severity`.
+    pub fn findings_at_least(&self, severity: Severity) -> u64 {
+        Severity::ALL
+            .iter()
+            .zip(self.findings)
+            .filter(|(s, _)| **s >= severity)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+/// Receives the results of a scan, in order.
+pub trait Sink {
+    /// One finding. An error (such as a closed pipe) stops the scan.
+    fn finding(&mut self, finding: Finding) -> io::Result<()>;
+    /// One notice.
+    fn notice(&mut self, notice: &Notice);
+}
+
+/// Statistics of one finished segment.
+#[derive(Clone, Debug, Default)]
+struct SegmentStats {
+    lines: u64,
+    bytes: u64,
+    scanned: bool,
+    skipped: bool,
+}
+
+/// What a worker sends to the writer about one segment.
+enum Event {
+    Findings(Vec<Finding>),
+    Notice(Notice),
+    Done(SegmentStats),
+}
+
+/// Findings sent to the writer per message.
+const BATCH: usize = 256;
+/// Messages a segment may have in flight before its worker waits.
+const WINDOW: usize = 16;
+
+/// Scans the walked inputs with `detector`, handing findings and notices to `sink` in input,
+/// line and column order. Returns the totals, or the sink's error.
+pub fn run(
+    walked: Vec<Walked>,
+    detector: &Detector,
+    options: &ScanOptions,
+    sink: &mut dyn Sink,
+) -> io::Result<Summary> {
+    let threads = options.threads.max(1);
+    let segments = plan(walked, options, threads);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("logleaks-scan-{i}"))
+        .build()
+        .map_err(io::Error::other)?;
+    let shared = Shared {
+        segments: &segments,
+        next: AtomicUsize::new(0),
+        cancelled: AtomicBool::new(false),
+        slots: Mutex::new((0..segments.len()).map(|_| None).collect()),
+        ready: Condvar::new(),
+    };
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads.min(segments.len()) {
+            scope.spawn(|_| shared.work(detector, options));
+        }
+        let result = write_in_order(&shared, sink);
+        if result.is_err() {
+            shared.cancelled.store(true, Ordering::SeqCst);
+            // Drop every receiver so that waiting workers stop.
+            shared
+                .slots
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
+        }
+        result
+    })
+}
+
+struct Shared<'a> {
+    segments: &'a [Segment],
+    next: AtomicUsize,
+    cancelled: AtomicBool,
+    slots: Mutex<Vec<Option<Receiver<Event>>>>,
+    ready: Condvar,
+}
+
+impl Shared<'_> {
+    fn work(&self, detector: &Detector, options: &ScanOptions) {
+        loop {
+            if self.cancelled.load(Ordering::SeqCst) {
+                return;
+            }
+            let index = self.next.fetch_add(1, Ordering::SeqCst);
+            let Some(segment) = self.segments.get(index) else {
+                return;
+            };
+            let (sender, receiver) = sync_channel(WINDOW);
+            {
+                let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+                match slots.get_mut(index) {
+                    Some(slot) => *slot = Some(receiver),
+                    None => return, // cancelled
+                }
+            }
+            self.ready.notify_all();
+            let out = Output {
+                sender,
+                batch: Vec::new(),
+            };
+            if segment.scan(detector, options, out).is_err() {
+                return; // the writer has gone
+            }
+        }
+    }
+
+    fn receiver(&self, index: usize) -> Option<Receiver<Event>> {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match slots.get_mut(index) {
+                None => return None,
+                Some(slot) => {
+                    if let Some(receiver) = slot.take() {
+                        return Some(receiver);
+                    }
+                }
+            }
+            slots = self.ready.wait(slots).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+fn write_in_order(shared: &Shared<'_>, sink: &mut dyn Sink) -> io::Result<Summary> {
+    let mut summary = Summary::default();
+    let mut line_base = 0u64;
+    for (index, segment) in shared.segments.iter().enumerate() {
+        if segment.first_of_input {
+            line_base = 0;
+        }
+        let Some(receiver) = shared.receiver(index) else {
+            break;
+        };
+        for event in receiver {
+            match event {
+                Event::Findings(batch) => {
+                    for mut finding in batch {
+                        finding.line += line_base;
+                        summary.findings[finding.severity as usize] += 1;
+                        sink.finding(finding)?;
+                    }
+                }
+                Event::Notice(notice) => {
+                    if matches!(notice, Notice::Error { .. }) {
+                        summary.errors += 1;
+                    }
+                    sink.notice(&notice);
+                }
+                Event::Done(stats) => {
+                    line_base += stats.lines;
+                    summary.lines += stats.lines;
+                    summary.bytes += stats.bytes;
+                    summary.files_scanned += u64::from(stats.scanned);
+                    summary.files_skipped += u64::from(stats.skipped);
+                    break;
+                }
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// A worker's connection to the writer for one segment.
+struct Output {
+    sender: SyncSender<Event>,
+    batch: Vec<Finding>,
+}
+
+/// The writer is gone; the worker should stop.
+#[derive(Debug)]
+struct Disconnected;
+
+impl Output {
+    fn finding(&mut self, finding: Finding) -> Result<(), Disconnected> {
+        self.batch.push(finding);
+        if self.batch.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Disconnected> {
+        if !self.batch.is_empty() {
+            let batch = std::mem::take(&mut self.batch);
+            self.sender
+                .send(Event::Findings(batch))
+                .map_err(|_| Disconnected)?;
+        }
+        Ok(())
+    }
+
+    fn notice(&mut self, notice: Notice) -> Result<(), Disconnected> {
+        self.flush()?;
+        self.sender
+            .send(Event::Notice(notice))
+            .map_err(|_| Disconnected)
+    }
+
+    fn done(mut self, stats: SegmentStats) -> Result<(), Disconnected> {
+        self.flush()?;
+        self.sender
+            .send(Event::Done(stats))
+            .map_err(|_| Disconnected)
+    }
+}

@@ -1,0 +1,376 @@
+//! Segments: the units of work of a scan, and how one is scanned.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+
+use super::{Disconnected, Notice, Output, ScanOptions, SegmentStats};
+use crate::detect::{Detection, Detector};
+use crate::finding::{Finding, RecordFacts};
+use crate::input::{
+    self, classify, count_lines, describe_io_error, BlockReader, Compression, Content, InputFile,
+    Source, Walked,
+};
+use crate::logformat::{self, LogType};
+
+/// Bytes read from the start of a large file to classify it before splitting it.
+const HEAD_LEN: usize = 64 * 1024;
+
+/// One unit of work, in output order.
+#[derive(Debug)]
+pub struct Segment {
+    /// True for the first segment of an input: line numbers start again.
+    pub first_of_input: bool,
+    work: Work,
+}
+
+#[derive(Debug)]
+enum Work {
+    /// Read a whole input.
+    Whole(InputFile),
+    /// Read the lines that start in `start..end` of a plain file of known format.
+    Range {
+        input: InputFile,
+        start: u64,
+        end: u64,
+        log_type: LogType,
+    },
+    /// Only report something.
+    Notice(Notice, SegmentStats),
+}
+
+/// Turns walked inputs into segments. Plain files of at least twice `segment_size` whose format
+/// carries no state across lines are split into line-aligned ranges when more than one thread runs.
+pub fn plan(walked: Vec<Walked>, options: &ScanOptions, threads: usize) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    for item in walked {
+        let work = match item {
+            Walked::File(input) => {
+                if let Some(ranges) = split(&input, options, threads) {
+                    segments.extend(ranges);
+                    continue;
+                }
+                Work::Whole(input)
+            }
+            Walked::NotRegular(path) => Work::Notice(
+                Notice::Skipped {
+                    path,
+                    reason: "not a regular file".into(),
+                    explicit: false,
+                },
+                SegmentStats {
+                    skipped: true,
+                    ..SegmentStats::default()
+                },
+            ),
+            Walked::Error(e) => Work::Notice(
+                Notice::Error {
+                    path: e.path,
+                    message: e.message,
+                },
+                SegmentStats::default(),
+            ),
+        };
+        segments.push(Segment {
+            first_of_input: true,
+            work,
+        });
+    }
+    segments
+}
+
+/// Splits a large plain text file into ranges, or `None` to read it whole.
+fn split(input: &InputFile, options: &ScanOptions, threads: usize) -> Option<Vec<Segment>> {
+    let size = input.size?;
+    let segment_size = options.segment_size.max(1);
+    if threads < 2 || size < 2 * segment_size {
+        return None;
+    }
+    let Source::File(path) = &input.source else {
+        return None;
+    };
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    File::open(path)
+        .ok()?
+        .take(HEAD_LEN as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    if input::sniff_compression(&head) != Compression::None || classify(&head) != Content::Text {
+        return None;
+    }
+    let log_type = options.log_type.unwrap_or_else(|| logformat::detect(&head));
+    if log_type.carries_state() {
+        return None;
+    }
+    let count = size.div_ceil(segment_size);
+    let ranges = (0..count)
+        .map(|i| Segment {
+            first_of_input: i == 0,
+            work: Work::Range {
+                input: input.clone(),
+                start: i * segment_size,
+                end: ((i + 1) * segment_size).min(size),
+                log_type,
+            },
+        })
+        .collect();
+    Some(ranges)
+}
+
+impl Segment {
+    /// Scans the segment, sending everything to `out`.
+    pub(super) fn scan(
+        &self,
+        detector: &Detector,
+        options: &ScanOptions,
+        mut out: Output,
+    ) -> Result<(), Disconnected> {
+        match &self.work {
+            Work::Notice(notice, stats) => {
+                out.notice(notice.clone())?;
+                out.done(stats.clone())
+            }
+            Work::Whole(input) => scan_whole(input, detector, options, out),
+            Work::Range {
+                input,
+                start,
+                end,
+                log_type,
+            } => scan_range(input, *start, *end, *log_type, detector, out),
+        }
+    }
+}
+
+fn scan_whole(
+    input: &InputFile,
+    detector: &Detector,
+    options: &ScanOptions,
+    mut out: Output,
+) -> Result<(), Disconnected> {
+    let mut stats = SegmentStats::default();
+    let opened = match input::open(input) {
+        Ok(opened) => opened,
+        Err(e) => {
+            out.notice(Notice::Error {
+                path: input.display.clone(),
+                message: open_error_message(input, &e),
+            })?;
+            return out.done(stats);
+        }
+    };
+    let mut reader = BlockReader::new(opened.reader);
+    let mut scanner = BlockScanner::new(input, detector, LogType::Raw);
+    let mut first = true;
+    loop {
+        let block = match reader.next_block() {
+            Ok(Some(block)) => block,
+            Ok(None) => break,
+            Err(e) => {
+                let what = match opened.compression {
+                    Compression::None => format!("read error after line {}: {}", stats.lines, describe_io_error(&e)),
+                    c => format!(
+                        "truncated or corrupt {} data after line {} ({}); the lines before were scanned",
+                        c.name(),
+                        stats.lines,
+                        describe_io_error(&e)
+                    ),
+                };
+                out.notice(Notice::Error {
+                    path: input.display.clone(),
+                    message: what,
+                })?;
+                break;
+            }
+        };
+        if first {
+            first = false;
+            if let Content::Binary(what) = classify(block.bytes) {
+                out.notice(Notice::Skipped {
+                    path: input.display.clone(),
+                    reason: format!("not a text log ({what})"),
+                    explicit: input.explicit,
+                })?;
+                stats.skipped = true;
+                return out.done(stats);
+            }
+            scanner.log_type = options
+                .log_type
+                .unwrap_or_else(|| logformat::detect(block.bytes));
+        }
+        stats.bytes += block.bytes.len() as u64;
+        stats.lines = scanner.scan(block.bytes, stats.lines, &mut out)?;
+    }
+    stats.scanned = true;
+    if reader.truncated_lines > 0 {
+        out.notice(truncated_note(input, reader.truncated_lines))?;
+    }
+    out.done(stats)
+}
+
+fn scan_range(
+    input: &InputFile,
+    start: u64,
+    end: u64,
+    log_type: LogType,
+    detector: &Detector,
+    mut out: Output,
+) -> Result<(), Disconnected> {
+    let mut stats = SegmentStats {
+        scanned: start == 0,
+        ..SegmentStats::default()
+    };
+    let Source::File(path) = &input.source else {
+        return out.done(stats);
+    };
+    let seek_to = start.saturating_sub(1);
+    let file = File::open(path).and_then(|mut f| f.seek(SeekFrom::Start(seek_to)).map(|_| f));
+    let file = match file {
+        Ok(f) => f,
+        Err(e) => {
+            out.notice(Notice::Error {
+                path: input.display.clone(),
+                message: open_error_message(input, &e),
+            })?;
+            return out.done(stats);
+        }
+    };
+    let mut reader = BlockReader::new(file);
+    if start > 0 {
+        reader.skip_first_line();
+    }
+    // Lines whose first byte is before `limit` (relative to `seek_to`) belong to this range.
+    let limit = end - seek_to;
+    let mut scanner = BlockScanner::new(input, detector, log_type);
+    loop {
+        let block = match reader.next_block() {
+            Ok(Some(block)) if block.offset < limit => block,
+            Ok(_) => break,
+            Err(e) => {
+                out.notice(Notice::Error {
+                    path: input.display.clone(),
+                    message: format!("read error: {}", describe_io_error(&e)),
+                })?;
+                break;
+            }
+        };
+        let mut bytes = block.bytes;
+        let room = limit - block.offset;
+        if (bytes.len() as u64) > room {
+            // Keep lines up to the one holding the range's last byte.
+            let last = room as usize - 1;
+            let cut = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |p| last + p + 1);
+            bytes = &bytes[..cut];
+        }
+        stats.bytes += bytes.len() as u64;
+        stats.lines = scanner.scan(bytes, stats.lines, &mut out)?;
+        if (block.offset + bytes.len() as u64) >= limit {
+            break;
+        }
+    }
+    if reader.truncated_lines > 0 {
+        out.notice(truncated_note(input, reader.truncated_lines))?;
+    }
+    out.done(stats)
+}
+
+fn truncated_note(input: &InputFile, lines: u64) -> Notice {
+    Notice::Note {
+        path: input.display.clone(),
+        message: format!(
+            "{lines} line(s) longer than {} MiB were matched on their first {} MiB only",
+            input::MAX_LINE_LEN >> 20,
+            input::MAX_LINE_LEN >> 20
+        ),
+    }
+}
+
+fn open_error_message(input: &InputFile, e: &io::Error) -> String {
+    match (&input.source, e.kind()) {
+        (Source::File(path), _) if path.is_dir() => "is a directory".into(),
+        _ => describe_io_error(e),
+    }
+}
+
+/// Scans blocks of one input: the fast path finds candidate lines, the detector the rest.
+struct BlockScanner<'a> {
+    input: &'a InputFile,
+    detector: &'a Detector,
+    log_type: LogType,
+    detections: Vec<Detection>,
+}
+
+impl<'a> BlockScanner<'a> {
+    fn new(input: &'a InputFile, detector: &'a Detector, log_type: LogType) -> Self {
+        BlockScanner {
+            input,
+            detector,
+            log_type,
+            detections: Vec::new(),
+        }
+    }
+
+    /// Scans one block whose first line follows `lines_before` lines; returns the lines counted
+    /// after it.
+    fn scan(
+        &mut self,
+        block: &[u8],
+        lines_before: u64,
+        out: &mut Output,
+    ) -> Result<u64, Disconnected> {
+        let prefilter = self.detector.prefilter();
+        let mut pos = 0;
+        let mut line_number = lines_before; // lines before `pos`
+        while let Some(hit) = prefilter.next_candidate(block, pos) {
+            let line_start = memchr::memrchr(b'\n', &block[pos..hit]).map_or(pos, |p| pos + p + 1);
+            line_number += memchr::memchr_iter(b'\n', &block[pos..line_start]).count() as u64;
+            let line_end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |p| hit + p);
+            let mut line = &block[line_start..line_end];
+            if let Some(stripped) = line.strip_suffix(b"\r") {
+                line = stripped;
+            }
+            self.scan_line(line, line_number + 1, out)?;
+            line_number += 1;
+            pos = line_end + 1;
+            if pos >= block.len() {
+                return Ok(line_number);
+            }
+        }
+        Ok(line_number + count_lines(&block[pos..]))
+    }
+
+    fn scan_line(
+        &mut self,
+        line: &[u8],
+        line_number: u64,
+        out: &mut Output,
+    ) -> Result<(), Disconnected> {
+        self.detections.clear();
+        let Some(facts) = self
+            .detector
+            .scan_line(line, self.log_type, &mut self.detections)
+        else {
+            return Ok(());
+        };
+        for d in self.detections.drain(..) {
+            out.finding(into_finding(d, self.input, line_number, &facts))?;
+        }
+        Ok(())
+    }
+}
+
+fn into_finding(d: Detection, input: &InputFile, line: u64, facts: &RecordFacts) -> Finding {
+    Finding {
+        rule: d.rule.id,
+        kind: d.rule.kind,
+        severity: d.rule.severity,
+        file: input.display.clone(),
+        line,
+        column: d.column,
+        field: d.field,
+        param: d.param,
+        prefix: d.rule.prefix_of(d.secret.expose()),
+        secret: d.secret,
+        record: facts.clone(),
+        details: d.details,
+        cwe: d.rule.cwe,
+    }
+}
