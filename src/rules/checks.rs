@@ -134,7 +134,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "token_here",
     "key_here",
     "xxxx",
-    "****",
+    "***",
     "....",
     "<",
     ">",
