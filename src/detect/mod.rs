@@ -174,6 +174,15 @@ fn record_facts(line: &[u8], record: &Record, format: Option<&'static str>) -> R
     }
 }
 
+/// True when the credential at `range` is not part of a longer run of letters and digits: an
+/// alphanumeric first (last) byte must not have an alphanumeric byte before (after) it.
+fn on_token_boundaries(bytes: &[u8], range: std::ops::Range<usize>) -> bool {
+    let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let before_ok = range.start == 0 || !alnum(range.start) || !alnum(range.start - 1);
+    let after_ok = range.end == 0 || !alnum(range.end - 1) || !alnum(range.end);
+    before_ok && after_ok
+}
+
 /// Bytes that may appear in a parameter name found in free text.
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'%' | b'[' | b']')
@@ -203,13 +212,7 @@ impl LineWalk<'_> {
     /// Walks a URL or request target: user-info, path (and matrix parameters), query, fragment.
     fn url(&mut self, url: Text<'_>, fields: Fields<'_>, depth: usize) {
         let parts = split_url(url);
-        if let (Some(password), Some(rule)) = (parts.password, self.detector.userinfo_rule) {
-            let decoded = decode(password, Context::Path);
-            let text = decoded.text();
-            if !text.is_empty() && !crate::rules::checks::is_placeholder(text.bytes) {
-                self.hit(rule, &FieldName::Userinfo, None, text, Details::default());
-            }
-        }
+        self.userinfo(parts);
         if !parts.path.is_empty() {
             let decoded = decode(parts.path, Context::Path);
             self.patterns(decoded.text(), fields.path, None);
@@ -222,15 +225,39 @@ impl LineWalk<'_> {
         }
     }
 
+    /// The password of `scheme://user:password@host`, decoded.
+    fn userinfo(&mut self, parts: crate::decode::url::UrlParts<'_>) {
+        if let (Some(password), Some(rule)) = (parts.password, self.detector.userinfo_rule) {
+            let decoded = decode(password, Context::Path);
+            let text = decoded.text();
+            if !text.is_empty() && !crate::rules::checks::is_placeholder(text.bytes) {
+                self.hit(rule, &FieldName::Userinfo, None, text, Details::default());
+            }
+        }
+    }
+
     fn query(&mut self, query: Text<'_>, field: &FieldName, depth: usize) {
         for param in query_params(query) {
             self.param(param.name, param.value, field, depth);
         }
     }
 
-    /// Free text: every `name=value` pair in it.
+    /// Free text: every `name=value` pair in it, and the user-info of every URL.
     fn text(&mut self, text: Text<'_>, field: &FieldName, depth: usize) {
         let bytes = text.bytes;
+        for sep in memchr::memmem::find_iter(bytes, b"://") {
+            let start = bytes[..sep]
+                .iter()
+                .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')))
+                .map_or(0, |p| p + 1);
+            let end = bytes[sep..]
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>'))
+                .map_or(bytes.len(), |p| sep + p);
+            if start < sep {
+                self.userinfo(split_url(text.slice(start..end)));
+            }
+        }
         for eq in memchr::memchr_iter(b'=', bytes) {
             let name_start = bytes[..eq]
                 .iter()
@@ -330,14 +357,10 @@ impl LineWalk<'_> {
         let mut found = false;
         for caps in regex.captures_iter(bytes) {
             let whole = caps.get(0).expect("group 0 always matches");
-            let before_ok = whole.start() == 0 || !bytes[whole.start() - 1].is_ascii_alphanumeric();
-            let after_ok = bytes
-                .get(whole.end())
-                .is_none_or(|b| !b.is_ascii_alphanumeric());
-            if !(before_ok && after_ok) {
+            let secret = caps.name("secret").unwrap_or(whole);
+            if !on_token_boundaries(bytes, secret.range()) {
                 continue;
             }
-            let secret = caps.name("secret").unwrap_or(whole);
             let secret_text = text.slice(secret.range());
             let details = match validator {
                 Some(v) => match v.check(secret_text.bytes) {

@@ -1,1 +1,225 @@
+//! Detection tests: every rule's examples, the fast path's exactness, and the decoding layers.
 
+use super::*;
+
+fn detect(line: &str) -> Vec<Detection> {
+    detect_as(line, LogType::Raw)
+}
+
+fn detect_as(line: &str, log_type: LogType) -> Vec<Detection> {
+    let detector = Detector::builtin();
+    let mut out = Vec::new();
+    detector.scan_line(line.as_bytes(), log_type, &mut out);
+    out
+}
+
+fn summary(d: &Detection) -> (String, String, Option<String>, String) {
+    (
+        d.rule.id.to_string(),
+        d.field.to_output().into_owned(),
+        d.param
+            .as_ref()
+            .map(|p| String::from_utf8_lossy(p).into_owned()),
+        String::from_utf8_lossy(d.secret.expose()).into_owned(),
+    )
+}
+
+#[test]
+fn every_rule_finds_its_examples_and_none_of_its_negative_examples() {
+    let detector = Detector::builtin();
+    let mut failures = Vec::new();
+    for rule in detector.rules() {
+        for example in &rule.examples {
+            let mut out = Vec::new();
+            detector.scan_line(example.as_bytes(), LogType::Raw, &mut out);
+            if !out.iter().any(|d| d.rule.id == rule.id) {
+                let got: Vec<_> = out.iter().map(|d| d.rule.id).collect();
+                failures.push(format!(
+                    "{}: example not found (got {got:?}): {example}",
+                    rule.id
+                ));
+            }
+        }
+        for negative in &rule.negative_examples {
+            let mut out = Vec::new();
+            detector.scan_line(negative.as_bytes(), LogType::Raw, &mut out);
+            if out.iter().any(|d| d.rule.id == rule.id) {
+                failures.push(format!("{}: negative example found: {negative}", rule.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The fast path must never skip a line the full detector would report, however the credential
+/// is encoded: every example stays a candidate when any one of its bytes is percent-encoded, or
+/// the whole value is double-encoded.
+#[test]
+fn fast_path_is_exact_for_encoded_examples() {
+    let detector = Detector::builtin();
+    for rule in detector.rules() {
+        for example in &rule.examples {
+            let bytes = example.as_bytes();
+            assert!(
+                detector.prefilter().is_candidate(bytes),
+                "{}: {example}",
+                rule.id
+            );
+            for i in 0..bytes.len() {
+                let b = bytes[i];
+                if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'@')) {
+                    continue;
+                }
+                for encoded in [
+                    format!("%{b:02X}"),
+                    format!("%25{b:02X}"),
+                    format!("\\x{b:02X}"),
+                ] {
+                    let mut variant = bytes[..i].to_vec();
+                    variant.extend_from_slice(encoded.as_bytes());
+                    variant.extend_from_slice(&bytes[i + 1..]);
+                    assert!(
+                        detector.prefilter().is_candidate(&variant),
+                        "{}: byte {i} encoded as {encoded}",
+                        rule.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn query_values_are_decoded_and_columns_point_at_raw_bytes() {
+    let line = "GET /x?a=1&api_key=d4d3fd81b6ee7b3bb1c863e2601a7462&b=2 HTTP/1.1";
+    let found = detect(line);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].column, line.find("d4d3").unwrap() + 1);
+    assert_eq!(summary(&found[0]).2.as_deref(), Some("api_key"));
+
+    // Percent-encoded and double-encoded values are reported decoded, at the raw column.
+    let aws = "/b?aws_secret_access_key=8UpFV5AreXQeUXoGcwe91wC9RXGi8VlaKuc1cD%252BX";
+    let found = detect(aws);
+    assert_eq!(
+        summary(&found[0]).3,
+        "8UpFV5AreXQeUXoGcwe91wC9RXGi8VlaKuc1cD+X"
+    );
+    assert_eq!(found[0].column, aws.find("8UpF").unwrap() + 1);
+}
+
+#[test]
+fn nested_urls_are_followed_to_the_innermost_parameter() {
+    let line = "/login?return_to=https%3A%2F%2Fapi.example.com%2Fcb%3Faccess_token%3Dd4d3fd81b6ee7b3bb1c863e2601a7462%26x%3D1";
+    let found = detect(line);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (rule, _, param, secret) = summary(&found[0]);
+    assert_eq!(rule, "generic-credential-param");
+    assert_eq!(param.as_deref(), Some("access_token"));
+    assert_eq!(secret, "d4d3fd81b6ee7b3bb1c863e2601a7462");
+    assert_eq!(found[0].column, line.find("d4d3").unwrap() + 1);
+}
+
+#[test]
+fn a_key_ends_at_every_delimiter() {
+    let key = "AIza-8GGyLXsRPdpluvFVS8h2TS097T84g9UZ-R";
+    for line in [
+        format!("/m?key={key}&x=1"),
+        format!("/m?key={key}\" 200"),
+        format!("/m?key={key} HTTP/1.1"),
+        format!("/m?key={key}"),
+    ] {
+        let found = detect(&line);
+        assert_eq!(found.len(), 1, "{line}");
+        assert_eq!(summary(&found[0]).3, key, "{line}");
+    }
+}
+
+#[test]
+fn one_finding_per_secret_and_the_specific_rule_wins() {
+    // The same JWT in the query and the referer of one line; a generic name holds a provider key.
+    let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNzY0MjM3NjAwLCJleHAiOjE3NjQyNDEyMDB9.UYgeAHJTnJR8rqgxr7Qrn2mz0jcnrS-SYt-3nhpLxG3";
+    let line = format!(
+        r#"1.2.3.4 - - [27/Nov/2026:10:00:00 +0000] "GET /s?token={jwt} HTTP/1.1" 200 1 "https://a.example/?access_token={jwt}" "ua""#
+    );
+    let found = detect_as(&line, LogType::Combined);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (rule, field, param, _) = summary(&found[0]);
+    assert_eq!(
+        (rule.as_str(), field.as_str(), param.as_deref()),
+        ("jwt", "request.query", Some("token"))
+    );
+}
+
+#[test]
+fn fields_of_a_combined_line() {
+    let line = r#"1.2.3.4 - - [27/Nov/2026:10:00:00 +0000] "GET /bot123456:AAE/x;jsessionid=Xk3mP9qLr2sT8vW1yZ4aB6cD HTTP/1.1" 200 1 "https://shop.example/p?api_key=d4d3fd81b6ee7b3bb1c863e2601a7462" "Agent AKIAPK276NZDKYAYQ5S3""#;
+    let found: Vec<_> = detect_as(line, LogType::Combined)
+        .iter()
+        .map(summary)
+        .collect();
+    let places: Vec<_> = found
+        .iter()
+        .map(|(r, f, p, _)| (r.as_str(), f.as_str(), p.as_deref()))
+        .collect();
+    assert!(
+        places.contains(&("generic-credential-param", "referer", Some("api_key"))),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&("aws-access-key-id", "header.user-agent", None)),
+        "{places:?}"
+    );
+}
+
+#[test]
+fn userinfo_passwords_are_decoded() {
+    let line = "GET http://deploy:s3cr%40tPassw0rd@shop.example/export HTTP/1.1";
+    let found = detect(line);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (rule, field, _, secret) = summary(&found[0]);
+    assert_eq!(
+        (rule.as_str(), field.as_str(), secret.as_str()),
+        ("url-userinfo-password", "userinfo", "s3cr@tPassw0rd")
+    );
+    assert_eq!(found[0].column, line.find("s3cr").unwrap() + 1);
+}
+
+#[test]
+fn decoys_are_not_reported() {
+    for line in [
+        "/p?gclid=Cj0KCQiA4NWrBhD-ARIsAFCKwWsX9xq2bPZ7q8vL0Yj3TlH0aZk1mN2oP3qR4sT5uV6wX7yZ8&utm_source=google",
+        "/static/app.js?v=3f9a1c2e7b4d8f60a1b2c3d4e5f60718",
+        "/api/items?_=1764237600123&page_token=CAUQAA2kZXJ0eXVpb3BsazEyMzQ1Njc4OTA",
+        "/oauth/callback?code=4/0AfJohXk3mP9qLr2sT8vW1yZ4aB6cD&state=Xk3mP9qLr2sT8vW1yZ4aB6cD",
+        "/x?id=550e8400-e29b-41d4-a716-446655440000&request_id=550e8400-e29b-41d4-a716-446655440000",
+        "/x?token=[FILTERED]&password=REDACTED&sendkey=__HIDDEN__&secret=***",
+        "/search?q=how+to+rotate+an+api+key+safely&key=value",
+        "/checkout?key=pk_live_gwLdKgs7kvJWJgQKPiIZ8CQg&session_id=cs_live_a1B2c3D4e5F6g7H8i9J0",
+        "Nov 27 10:00:00 host sudo: alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls",
+    ] {
+        let found = detect(line);
+        assert!(found.is_empty(), "{line}: {:?}", found.iter().map(summary).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn log_escapes_are_decoded() {
+    // nginx writes a `"` inside the request as \x22.
+    let line = r#"GET /x?q=\x22a\x22&token=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\x22 HTTP/1.1"#;
+    let found = detect(line);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        summary(&found[0]).3,
+        "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"
+    );
+}
+
+#[test]
+fn hostile_lines_terminate() {
+    let deep = "%25".repeat(100_000);
+    assert!(detect(&format!("/x?token={deep}")).is_empty());
+    let nested = "x%3D".repeat(10_000);
+    assert!(detect(&format!("/x?a={nested}")).is_empty());
+    let many = "a=b&".repeat(50_000);
+    assert!(detect(&format!("/x?{many}key=1")).is_empty());
+}
