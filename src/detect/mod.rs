@@ -13,7 +13,7 @@ use crate::finding::{Details, FieldName, RecordFacts, Secret};
 use crate::logformat::{self, format_timestamp, LogType, Record, Shape};
 use crate::rules::{Matcher, Rule};
 
-pub use prefilter::Prefilter;
+pub use prefilter::{lowercase_into, Candidates, Prefilter};
 
 /// URLs nested inside parameters are followed this deep.
 pub const MAX_DECODE_DEPTH: usize = 4;

@@ -1,92 +1,206 @@
-//! The fast path: one multi-literal search that proves a line holds no candidate credential.
+//! The fast path: the cheapest exact test that a line holds no candidate credential.
 //!
-//! Every rule names keywords, at least one of which is in every credential it finds (tested).
-//! A credential can only hide a keyword from this search when some byte of it was encoded, and
-//! every encoding logleaks decodes leaves a trace that is itself a literal here: `%` followed by
-//! the hex code of a letter, digit, `-`, `.`, `_` or `@`, `%25` (double encoding) and `\x`
-//! escapes. A line with none of these literals therefore cannot produce a finding.
+//! Every rule names keywords, at least one of which (ignoring ASCII case) is in every credential
+//! it finds; for parameter rules the keyword is the end of the parameter name plus `=`
+//! (`token=`). That is tested for every rule example. Blocks are lowercased and searched for all
+//! keywords at once (a packed SIMD multi-literal search); matching ignores case because the
+//! haystack is lowercased.
+//!
+//! A keyword can only hide from that search when some byte of it was encoded, and every encoding
+//! logleaks decodes leaves a *trace*: `%` followed by the hex code of a letter, digit, `-`, `.`,
+//! `_`, `@`, `=` or `%` (double encoding), or a `\xHH` escape. `@` (URL user-info) is a trace
+//! too. A line with no keyword and no trace cannot produce a finding.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 
 use crate::rules::Rule;
 
-/// A keyword automaton: which literals occur, and which pattern rules each one selects.
+/// The keyword automata.
 #[derive(Debug)]
 pub struct Prefilter {
-    automaton: AhoCorasick,
-    /// For each automaton pattern, the pattern rules it selects.
+    /// All keywords, lowercase, for lowercased blocks.
+    block: AhoCorasick,
+    /// Pattern-rule keywords, case-insensitive, overlapping, for choosing rules per value.
+    select: AhoCorasick,
+    /// For each `select` pattern, the pattern rules it selects.
     rules_of_pattern: Vec<Vec<u16>>,
 }
 
-/// The literal traces that decodable encodings leave in raw bytes.
-fn encoding_traces() -> Vec<String> {
-    let mut traces = vec!["%25".to_string(), "%2d".into(), "%2e".into(), "%5f".into()];
-    traces.extend((0x30..=0x39).map(|b| format!("%{b:02x}")));
-    traces.extend((0x40..=0x5a).map(|b| format!("%{b:02x}")));
-    traces.extend((0x61..=0x7a).map(|b| format!("%{b:02x}")));
-    traces.extend((2..=7).map(|d| format!("\\x{d}")));
-    traces
-}
-
 impl Prefilter {
-    /// Builds the automaton over every rule's keywords plus the encoding traces.
+    /// Builds the automata over every rule's keywords.
     pub fn new(rules: &[&'static Rule]) -> Self {
-        let mut patterns: Vec<String> = Vec::new();
+        let mut all: Vec<String> = Vec::new();
+        let mut selecting: Vec<String> = Vec::new();
         let mut rules_of_pattern: Vec<Vec<u16>> = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
-            let selects = rule.pattern_source().is_some();
             for keyword in &rule.keywords {
-                let slot = match patterns.iter().position(|p| p == keyword) {
+                // `@` is found by the trace search; a one-byte literal would slow the
+                // multi-literal search down for every byte.
+                if keyword != "@" && !all.contains(keyword) {
+                    all.push(keyword.clone());
+                }
+                if rule.pattern_source().is_none() {
+                    continue;
+                }
+                let slot = match selecting.iter().position(|p| p == keyword) {
                     Some(slot) => slot,
                     None => {
-                        patterns.push(keyword.clone());
+                        selecting.push(keyword.clone());
                         rules_of_pattern.push(Vec::new());
-                        patterns.len() - 1
+                        selecting.len() - 1
                     }
                 };
-                if selects && !rules_of_pattern[slot].contains(&(index as u16)) {
-                    rules_of_pattern[slot].push(index as u16);
-                }
+                rules_of_pattern[slot].push(index as u16);
             }
         }
-        for trace in encoding_traces() {
-            if !patterns.contains(&trace) {
-                patterns.push(trace);
-                rules_of_pattern.push(Vec::new());
-            }
-        }
-        let automaton = AhoCorasickBuilder::new()
+        let block = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&all)
+            .expect("keyword automaton is small");
+        let select = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .build(&patterns)
+            .build(&selecting)
             .expect("keyword automaton is small");
         Prefilter {
-            automaton,
+            block,
+            select,
             rules_of_pattern,
         }
     }
 
-    /// The position of the first keyword or encoding trace in `haystack[from..]`.
-    pub fn next_candidate(&self, haystack: &[u8], from: usize) -> Option<usize> {
-        self.automaton
-            .find(Input::new(haystack).span(from..haystack.len()))
-            .map(|m| m.start())
+    /// Candidate positions in `block`; `lower` must be `block` lowercased (see [`lowercase_into`]).
+    pub fn candidates<'a>(&'a self, block: &'a [u8], lower: &'a [u8]) -> Candidates<'a> {
+        debug_assert_eq!(block.len(), lower.len());
+        Candidates {
+            prefilter: self,
+            block,
+            lower,
+            next_keyword: Some(0),
+            keyword_from: usize::MAX,
+            next_trace: Some(0),
+            trace_from: usize::MAX,
+        }
     }
 
     /// True when `line` may hold a credential.
     pub fn is_candidate(&self, line: &[u8]) -> bool {
-        self.next_candidate(line, 0).is_some()
+        let mut lower = Vec::new();
+        lowercase_into(line, &mut lower);
+        self.candidates(line, &lower).next_from(0).is_some()
     }
 
-    /// Adds to `selected` (without repeats) the pattern rules whose keywords occur in `text`.
+    /// Fills `selected` (without repeats) with the pattern rules whose keywords occur in `text`.
     pub fn select_rules(&self, text: &[u8], selected: &mut Vec<u16>) {
         selected.clear();
-        for m in self.automaton.find_overlapping_iter(text) {
+        for m in self.select.find_overlapping_iter(text) {
             for &rule in &self.rules_of_pattern[m.pattern().as_usize()] {
                 if !selected.contains(&rule) {
                     selected.push(rule);
                 }
             }
         }
+    }
+}
+
+/// Writes `bytes` with ASCII letters lowercased into `out`.
+pub fn lowercase_into(bytes: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        bytes
+            .iter()
+            .map(|&b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)),
+    );
+}
+
+/// The candidate positions of one block, found lazily in increasing order.
+pub struct Candidates<'a> {
+    prefilter: &'a Prefilter,
+    block: &'a [u8],
+    lower: &'a [u8],
+    /// The first keyword at or after `keyword_from` (`None`: there is none).
+    next_keyword: Option<usize>,
+    keyword_from: usize,
+    next_trace: Option<usize>,
+    trace_from: usize,
+}
+
+impl Candidates<'_> {
+    /// The first candidate position at or after `from`.
+    pub fn next_from(&mut self, from: usize) -> Option<usize> {
+        // Each search result is kept while it is still ahead, so no byte is searched twice.
+        if self.keyword_from == usize::MAX || self.next_keyword.is_some_and(|p| p < from) {
+            self.keyword_from = from;
+            self.next_keyword = self
+                .prefilter
+                .block
+                .find(Input::new(self.lower).span(from.min(self.lower.len())..self.lower.len()))
+                .map(|m| m.start());
+        }
+        if self.trace_from == usize::MAX || self.next_trace.is_some_and(|p| p < from) {
+            self.trace_from = from;
+            self.next_trace = next_trace(self.block, from);
+        }
+        match (self.next_keyword, self.next_trace) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// The first encoding trace at or after `from`.
+fn next_trace(block: &[u8], from: usize) -> Option<usize> {
+    let from = from.min(block.len());
+    memchr::memchr3_iter(b'%', b'@', b'\\', &block[from..])
+        .map(|p| from + p)
+        .find(|&i| is_trace(block, i))
+}
+
+/// True when the byte at `i` starts an encoding that could hide a keyword byte.
+fn is_trace(block: &[u8], i: usize) -> bool {
+    let hex = |j: usize| block.get(j).and_then(|&b| (b as char).to_digit(16));
+    match block[i] {
+        b'@' => true,
+        b'%' => match (hex(i + 1), hex(i + 2)) {
+            (Some(h), Some(l)) => {
+                let decoded = (h * 16 + l) as u8;
+                decoded.is_ascii_alphanumeric()
+                    || matches!(decoded, b'-' | b'.' | b'_' | b'@' | b'%' | b'=')
+            }
+            _ => false,
+        },
+        _ => {
+            block.get(i + 1) == Some(&b'x')
+                && hex(i + 2).is_some_and(|h| (2..=7).contains(&h))
+                && hex(i + 3).is_some()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traces() {
+        for (text, expected) in [
+            ("a%41b", true),
+            ("a%3Db", true),
+            ("a%2541", true),
+            ("a%20b%2F%3F", false),
+            ("user@host", true),
+            (r"\x41", true),
+            (r"\x16\x03", false),
+            ("100%", false),
+        ] {
+            assert_eq!(next_trace(text.as_bytes(), 0).is_some(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn lowercasing_is_ascii_only() {
+        let mut out = Vec::new();
+        lowercase_into(b"AbZ@[\xc3\x89", &mut out);
+        assert_eq!(out, b"abz@[\xc3\x89");
     }
 }

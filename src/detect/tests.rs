@@ -67,7 +67,7 @@ fn fast_path_is_exact_for_encoded_examples() {
             );
             for i in 0..bytes.len() {
                 let b = bytes[i];
-                if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'@')) {
+                if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'@' | b'=')) {
                     continue;
                 }
                 for encoded in [

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
 use super::{Disconnected, Notice, Output, ScanOptions, SegmentStats};
-use crate::detect::{Detection, Detector};
+use crate::detect::{lowercase_into, Detection, Detector};
 use crate::finding::{Finding, RecordFacts};
 use crate::input::{
     self, classify, count_lines, describe_io_error, BlockReader, Compression, Content, InputFile,
@@ -296,6 +296,7 @@ struct BlockScanner<'a> {
     detector: &'a Detector,
     log_type: LogType,
     detections: Vec<Detection>,
+    lower: Vec<u8>,
 }
 
 impl<'a> BlockScanner<'a> {
@@ -305,6 +306,7 @@ impl<'a> BlockScanner<'a> {
             detector,
             log_type,
             detections: Vec::new(),
+            lower: Vec::new(),
         }
     }
 
@@ -316,10 +318,24 @@ impl<'a> BlockScanner<'a> {
         lines_before: u64,
         out: &mut Output,
     ) -> Result<u64, Disconnected> {
-        let prefilter = self.detector.prefilter();
+        let mut lower = std::mem::take(&mut self.lower);
+        lowercase_into(block, &mut lower);
+        let result = self.scan_candidates(block, &lower, lines_before, out);
+        self.lower = lower;
+        result
+    }
+
+    fn scan_candidates(
+        &mut self,
+        block: &[u8],
+        lower: &[u8],
+        lines_before: u64,
+        out: &mut Output,
+    ) -> Result<u64, Disconnected> {
+        let mut candidates = self.detector.prefilter().candidates(block, lower);
         let mut pos = 0;
         let mut line_number = lines_before; // lines before `pos`
-        while let Some(hit) = prefilter.next_candidate(block, pos) {
+        while let Some(hit) = candidates.next_from(pos) {
             let line_start = memchr::memrchr(b'\n', &block[pos..hit]).map_or(pos, |p| pos + p + 1);
             line_number += memchr::memchr_iter(b'\n', &block[pos..line_start]).count() as u64;
             let line_end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |p| hit + p);
