@@ -199,6 +199,10 @@ impl Sink for ReportSink<'_> {
         self.report.finding(&finding)
     }
 
+    fn idle(&mut self) -> io::Result<()> {
+        self.report.flush()
+    }
+
     fn notice(&mut self, notice: &Notice) {
         match notice {
             Notice::Error { path, message } => error(format!(

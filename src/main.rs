@@ -3,6 +3,16 @@
 use clap::Parser;
 
 fn main() {
+    // A bug must never print a backtrace or a value (which could be a secret): only where it
+    // happened.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!("logleaks: internal error{place}; please report it");
+    }));
     let cli = logleaks::cli::Cli::parse();
-    std::process::exit(logleaks::app::run(cli));
+    let code =
+        std::panic::catch_unwind(|| logleaks::app::run(cli)).unwrap_or(logleaks::app::EXIT_ERROR);
+    std::process::exit(code);
 }

@@ -89,6 +89,10 @@ impl<'w> JsonReport<'w> {
 }
 
 impl Report for JsonReport<'_> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
         self.out
             .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
@@ -118,6 +122,10 @@ impl<'w> JsonLinesReport<'w> {
 }
 
 impl Report for JsonLinesReport<'_> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
         serde_json::to_writer(&mut self.out, &JsonFinding::new(finding, &self.options))?;
         self.out.write_all(b"\n")

@@ -44,6 +44,8 @@ pub trait Report {
     fn finding(&mut self, finding: &Finding) -> io::Result<()>;
     /// Writes whatever closes the output, and flushes it.
     fn finish(&mut self) -> io::Result<()>;
+    /// Flushes what was written so far (the scan is waiting for more).
+    fn flush(&mut self) -> io::Result<()>;
 }
 
 /// Builds the report for `format` over `out`.

@@ -55,6 +55,10 @@ fn fit(text: &str, width: usize) -> String {
 }
 
 impl Report for TableReport<'_> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
         if !self.header_written {
             self.header_written = true;

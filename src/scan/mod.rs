@@ -10,7 +10,7 @@ mod segment;
 
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
 use std::sync::{Condvar, Mutex};
 
 use crate::detect::Detector;
@@ -109,6 +109,11 @@ pub trait Sink {
     fn finding(&mut self, finding: Finding) -> io::Result<()>;
     /// One notice.
     fn notice(&mut self, notice: &Notice);
+    /// Called when the scan has to wait for more results: a chance to flush buffered output, so
+    /// that a reader sees every finding as soon as everything before it is done.
+    fn idle(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Statistics of one finished segment.
@@ -199,12 +204,27 @@ impl Shared<'_> {
                 }
             }
             self.ready.notify_all();
+            let fallback = sender.clone();
             let out = Output {
                 sender,
                 batch: Vec::new(),
             };
-            if segment.scan(detector, options, out).is_err() {
-                return; // the writer has gone
+            let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                segment.scan(detector, options, out)
+            }));
+            match scanned {
+                Ok(Ok(())) => {}
+                Ok(Err(Disconnected)) => return, // the writer has gone
+                Err(_) => {
+                    // A bug: name the input, keep scanning the others.
+                    let notice = Notice::Error {
+                        path: segment.path(),
+                        message: "internal error while scanning; the rest of this input was skipped (please report it)"
+                            .into(),
+                    };
+                    let _ = fallback.send(Event::Notice(notice));
+                    let _ = fallback.send(Event::Done(SegmentStats::default()));
+                }
             }
         }
     }
@@ -235,7 +255,18 @@ fn write_in_order(shared: &Shared<'_>, sink: &mut dyn Sink) -> io::Result<Summar
         let Some(receiver) = shared.receiver(index) else {
             break;
         };
-        for event in receiver {
+        loop {
+            let event = match receiver.try_recv() {
+                Ok(event) => event,
+                Err(TryRecvError::Empty) => {
+                    sink.idle()?;
+                    match receiver.recv() {
+                        Ok(event) => event,
+                        Err(_) => break,
+                    }
+                }
+                Err(TryRecvError::Disconnected) => break,
+            };
             match event {
                 Event::Findings(batch) => {
                     for mut finding in batch {

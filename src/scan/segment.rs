@@ -7,8 +7,8 @@ use super::{Disconnected, Notice, Output, ScanOptions, SegmentStats};
 use crate::detect::{lowercase_into, Detection, Detector};
 use crate::finding::{Finding, RecordFacts};
 use crate::input::{
-    self, classify, count_lines, describe_io_error, BlockReader, Compression, Content, InputFile,
-    Source, Walked,
+    self, classify, count_lines, describe_io_error, BlockReader, Compression, Content, DisplayPath,
+    InputFile, Source, Walked,
 };
 use crate::logformat::{self, LogType};
 
@@ -117,6 +117,19 @@ fn split(input: &InputFile, options: &ScanOptions, threads: usize) -> Option<Vec
 }
 
 impl Segment {
+    /// The input this segment belongs to.
+    pub fn path(&self) -> DisplayPath {
+        match &self.work {
+            Work::Whole(input) | Work::Range { input, .. } => input.display.clone(),
+            Work::Notice(
+                Notice::Error { path, .. }
+                | Notice::Skipped { path, .. }
+                | Notice::Note { path, .. },
+                _,
+            ) => path.clone(),
+        }
+    }
+
     /// Scans the segment, sending everything to `out`.
     pub(super) fn scan(
         &self,
