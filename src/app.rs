@@ -24,6 +24,22 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Scan(args) => scan_command(args),
         Command::Rules(args) => rules_command(args),
+        Command::Summary(args) => summary_command(args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "logleaks", &mut io::stdout());
+            EXIT_CLEAN
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(command).render(&mut io::stdout()) {
+                Ok(()) => EXIT_CLEAN,
+                Err(e) => {
+                    error(format!("standard output: {e}"));
+                    EXIT_ERROR
+                }
+            }
+        }
     }
 }
 
@@ -74,14 +90,12 @@ fn scan_command(args: ScanArgs) -> i32 {
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         label: args.label.clone(),
     };
-    let rule_width = detector
-        .rules()
-        .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(4);
+    let context = report::ReportContext {
+        rules: detector.rules().to_vec(),
+        sarif_root: args.sarif_root.clone(),
+    };
     let mut sink = ReportSink {
-        report: report::new_report(args.format, out, report_options, rule_width),
+        report: report::new_report(args.format, out, report_options, context),
         min_severity: args.min_severity.map(Severity::from),
         shown: [0; 4],
     };
@@ -90,7 +104,9 @@ fn scan_command(args: ScanArgs) -> i32 {
             .threads
             .map_or_else(|| ScanOptions::default().threads, usize::from),
         log_type: args.log_type,
-        ..ScanOptions::default()
+        segment_size: args
+            .segment_size
+            .unwrap_or(ScanOptions::default().segment_size),
     };
     let walked = input::walk(&paths, &walk_options);
     let result = scan::run(walked, &detector, &options, &mut sink).and_then(|summary| {
@@ -283,4 +299,17 @@ fn write_rules_json(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
         .collect();
     serde_json::to_writer_pretty(&mut *out, &list)?;
     writeln!(out)
+}
+
+fn summary_command(args: crate::cli::SummaryArgs) -> i32 {
+    let mut out = BufWriter::new(io::stdout().lock());
+    match crate::summary::run(&args.files, args.format, &mut out)
+        .and_then(|()| out.flush().map_err(Into::into))
+    {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) => {
+            error(e);
+            EXIT_ERROR
+        }
+    }
 }

@@ -18,11 +18,19 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum Command {
     /// Scan log files and directories for leaked credentials.
     Scan(ScanArgs),
     /// List the detection rules.
     Rules(RulesArgs),
+    /// Summarise `jsonl` findings per secret: counts, first and last seen, clients, statuses.
+    Summary(SummaryArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), for packagers.
+    #[command(hide = true)]
+    Man,
 }
 
 /// A severity on the command line.
@@ -119,6 +127,72 @@ pub struct ScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Read settings, custom rules and allowlists from FILE (default: `.logleaks.toml` in the
+    /// current directory, if present).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Suppress findings whose rule and fingerprint are in this earlier `json` or `jsonl` report.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Only report lines logged at or after TIME (RFC 3339, a date, or relative: `7d`, `12h`).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Only report lines logged before TIME (RFC 3339, a date, or relative: `7d`, `12h`).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    /// Time zone of log times that carry no offset (e.g. `Europe/Berlin`, `UTC`).
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
+
+    /// The "now" used for expiry facts and relative times (default: when the scan starts).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Split plain files into ranges of about this many bytes for parallel scanning (for tests).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub segment_size: Option<u64>,
+
+    /// Make SARIF file URIs relative to DIR instead of the current directory.
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
+}
+
+/// Arguments of `logleaks summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// `jsonl` findings from `logleaks scan`, or `json` output of `logleaks summary`; none or
+    /// `-` reads standard input.
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+    pub format: SummaryFormat,
+}
+
+/// Output formats of `logleaks summary`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// Aligned columns, the busiest entries first.
+    Table,
+    /// A JSON array of per-secret objects.
+    Json,
+}
+
+/// Arguments of `logleaks completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `logleaks rules`.

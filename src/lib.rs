@@ -16,3 +16,4 @@ pub mod logformat;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod summary;

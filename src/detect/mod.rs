@@ -53,6 +53,8 @@ struct Hit {
     secret: Vec<u8>,
     raw: std::ops::Range<usize>,
     details: Details,
+    /// How deep in nested URLs it was found; the innermost finding of a secret is reported.
+    depth: usize,
 }
 
 /// Per-line working state.
@@ -61,6 +63,8 @@ struct LineWalk<'d> {
     line: &'d [u8],
     hits: Vec<Hit>,
     selected: Vec<u16>,
+    /// The nesting depth of the value being walked.
+    depth: usize,
 }
 
 /// Where the parts of a URL are reported.
@@ -126,6 +130,7 @@ impl Detector {
             line,
             hits: Vec::new(),
             selected: Vec::new(),
+            depth: 0,
         };
         for field in &record.fields {
             let text = Text::raw(&line[field.span.clone()], field.span.start);
@@ -149,6 +154,7 @@ impl Detector {
                 Shape::Text => walk.text(text, &field.name, 0),
             }
         }
+        walk.depth = 0;
         walk.whole_line(&record);
         if walk.hits.is_empty() {
             return None;
@@ -211,6 +217,7 @@ fn ends_text_value(b: u8) -> bool {
 impl LineWalk<'_> {
     /// Walks a URL or request target: user-info, path (and matrix parameters), query, fragment.
     fn url(&mut self, url: Text<'_>, fields: Fields<'_>, depth: usize) {
+        self.depth = depth;
         let parts = split_url(url);
         self.userinfo(parts);
         if !parts.path.is_empty() {
@@ -230,7 +237,7 @@ impl LineWalk<'_> {
         if let (Some(password), Some(rule)) = (parts.password, self.detector.userinfo_rule) {
             let decoded = decode(password, Context::Path);
             let text = decoded.text();
-            if !text.is_empty() && !crate::rules::checks::is_placeholder(text.bytes) {
+            if crate::rules::checks::is_password_like(text.bytes) {
                 self.hit(rule, &FieldName::Userinfo, None, text, Details::default());
             }
         }
@@ -244,6 +251,7 @@ impl LineWalk<'_> {
 
     /// Free text: every `name=value` pair in it, and the user-info of every URL.
     fn text(&mut self, text: Text<'_>, field: &FieldName, depth: usize) {
+        self.depth = depth;
         let bytes = text.bytes;
         for sep in memchr::memmem::find_iter(bytes, b"://") {
             let start = bytes[..sep]
@@ -285,6 +293,7 @@ impl LineWalk<'_> {
         let Some(value) = value.filter(|v| !v.is_empty()) else {
             return;
         };
+        self.depth = depth;
         let name = decode(name, Context::Query);
         let decoded = decode(value, Context::Query);
         let value = decoded.text();
@@ -436,6 +445,7 @@ impl LineWalk<'_> {
             secret: secret.bytes.to_vec(),
             raw: start..end.max(start + 1),
             details,
+            depth: self.depth,
         });
     }
 
@@ -446,8 +456,8 @@ impl LineWalk<'_> {
         for hit in self.hits {
             match kept.iter_mut().find(|k| k.secret == hit.secret) {
                 Some(k) => {
-                    let better =
-                        rules[hit.rule as usize].priority() > rules[k.rule as usize].priority();
+                    let rank = |h: &Hit| (rules[h.rule as usize].priority(), h.depth);
+                    let better = rank(&hit) > rank(k);
                     let start = k.raw.start.min(hit.raw.start);
                     if better {
                         *k = hit;

@@ -2,6 +2,7 @@
 //! know nothing about parsing or detection.
 
 mod json;
+mod sarif;
 mod table;
 
 use std::io::{self, Write};
@@ -11,7 +12,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::finding::Finding;
 
-pub use json::{JsonLinesReport, JsonReport};
+pub use json::{JsonFinding, JsonLinesReport, JsonReport};
+pub use sarif::SarifReport;
 pub use table::TableReport;
 
 /// The output shapes of `scan`.
@@ -23,6 +25,10 @@ pub enum Format {
     Json,
     /// One JSON object per line, written as found.
     Jsonl,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// One entry per secret: counts, first and last seen, clients.
+    Summary,
 }
 
 /// What every report needs to know.
@@ -48,17 +54,31 @@ pub trait Report {
     fn flush(&mut self) -> io::Result<()>;
 }
 
+/// What some reports need beyond [`ReportOptions`].
+#[derive(Clone, Debug, Default)]
+pub struct ReportContext {
+    /// The rules in use (SARIF describes each rule that has results).
+    pub rules: Vec<&'static crate::rules::Rule>,
+    /// SARIF file URIs are relative to this directory (default: the current directory).
+    pub sarif_root: Option<std::path::PathBuf>,
+}
+
 /// Builds the report for `format` over `out`.
 pub fn new_report<'w>(
     format: Format,
     out: Box<dyn Write + 'w>,
     options: ReportOptions,
-    rule_width: usize,
+    context: ReportContext,
 ) -> Box<dyn Report + 'w> {
     match format {
-        Format::Table => Box::new(TableReport::new(out, options, rule_width)),
+        Format::Table => {
+            let rule_width = context.rules.iter().map(|r| r.id.len()).max().unwrap_or(4);
+            Box::new(TableReport::new(out, options, rule_width))
+        }
         Format::Json => Box::new(JsonReport::new(out, options)),
         Format::Jsonl => Box::new(JsonLinesReport::new(out, options)),
+        Format::Sarif => Box::new(SarifReport::new(out, options, context)),
+        Format::Summary => Box::new(crate::summary::SummaryReport::new(out, options)),
     }
 }
 

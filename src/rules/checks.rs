@@ -14,6 +14,8 @@ pub enum Validator {
     Jwt,
     /// Real values only: not a documentation example or placeholder.
     NotPlaceholder,
+    /// Something a person could have typed as a password (see [`is_password_like`]).
+    PasswordLike,
 }
 
 impl Validator {
@@ -23,6 +25,7 @@ impl Validator {
             "github-checksum" => Self::GithubChecksum,
             "jwt" => Self::Jwt,
             "not-placeholder" => Self::NotPlaceholder,
+            "password-like" => Self::PasswordLike,
             _ => return None,
         })
     }
@@ -36,6 +39,7 @@ impl Validator {
             }),
             Self::Jwt => is_jwt(secret).then(Details::default),
             Self::NotPlaceholder => (!is_placeholder(secret)).then(Details::default),
+            Self::PasswordLike => is_password_like(secret).then(Details::default),
         }
     }
 }

@@ -338,3 +338,80 @@ impl Output {
             .map_err(|_| Disconnected)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{walk, WalkOptions};
+
+    struct Collect(Vec<(u64, usize, &'static str)>, Vec<Notice>);
+
+    impl Sink for Collect {
+        fn finding(&mut self, f: Finding) -> io::Result<()> {
+            self.0.push((f.line, f.column, f.rule));
+            Ok(())
+        }
+        fn notice(&mut self, notice: &Notice) {
+            self.1.push(notice.clone());
+        }
+    }
+
+    fn scan_with(
+        path: &std::path::Path,
+        threads: usize,
+        segment_size: u64,
+    ) -> (Vec<(u64, usize, &'static str)>, Summary) {
+        let detector = Detector::builtin();
+        let options = ScanOptions {
+            threads,
+            log_type: None,
+            segment_size,
+        };
+        let walked = walk(&[path.to_path_buf()], &WalkOptions::default());
+        let mut sink = Collect(Vec::new(), Vec::new());
+        let summary = run(walked, &detector, &options, &mut sink).unwrap();
+        assert!(sink.1.is_empty(), "{:?}", sink.1);
+        (sink.0, summary)
+    }
+
+    /// Wherever the splitter cuts a file, the findings, their line numbers and the totals are the
+    /// same as a single sequential pass.
+    #[test]
+    fn splitting_a_file_anywhere_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("access.log");
+        let mut log = String::new();
+        for i in 0..400 {
+            let line = match i % 7 {
+                0 => format!("10.0.0.{} - - [27/Nov/2026:10:00:00 +0000] \"GET /a?api_key=d4d3fd81b6ee7b3bb1c863e2601a{i:04} HTTP/1.1\" 200 1 \"-\" \"ua\"\n", i % 250),
+                3 => "\n".to_string(),
+                5 => format!("junk line {i} with no credential at all but a long tail {}\r\n", "x".repeat(i)),
+                _ => format!("10.0.0.1 - - [27/Nov/2026:10:00:00 +0000] \"GET /static/app.js?v={i} HTTP/1.1\" 200 1 \"-\" \"ua\"\n"),
+            };
+            log.push_str(&line);
+        }
+        log.push_str("tail without newline token=Xk3mP9qLr2sT8vW1yZ4aB6cD");
+        std::fs::write(&path, &log).unwrap();
+        let (expected, expected_summary) = scan_with(&path, 1, u64::MAX / 4);
+        assert_eq!(expected.len(), 59, "{expected:?}");
+        assert_eq!(expected_summary.lines, 401);
+        for segment_size in [1, 2, 3, 50, 97, 1000, 4096, 20_000] {
+            for threads in [2, 3] {
+                let (found, summary) = scan_with(&path, threads, segment_size);
+                assert_eq!(
+                    found, expected,
+                    "segment size {segment_size}, {threads} threads"
+                );
+                assert_eq!(
+                    summary.lines, expected_summary.lines,
+                    "segment size {segment_size}"
+                );
+                assert_eq!(
+                    summary.bytes, expected_summary.bytes,
+                    "segment size {segment_size}"
+                );
+                assert_eq!(summary.files_scanned, 1);
+            }
+        }
+    }
+}
