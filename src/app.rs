@@ -4,8 +4,12 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::Instant;
 
+use std::path::PathBuf;
+
 use crate::cli::{Cli, Command, FailOn, RulesArgs, RulesFormat, ScanArgs};
+use crate::config;
 use crate::detect::Detector;
+use crate::filter::{self, FindingFilter};
 use crate::finding::{Finding, Severity};
 use crate::input::{self, WalkOptions};
 use crate::report::{self, Format, Report, ReportOptions};
@@ -50,18 +54,10 @@ fn error(message: impl std::fmt::Display) {
 
 fn scan_command(args: ScanArgs) -> i32 {
     let started = Instant::now();
-    let mut paths = args.paths.clone();
-    if paths.is_empty() {
-        if io::stdin().is_terminal() {
-            error("no input: name files or directories to scan, or pipe a log into logleaks (see `logleaks scan --help`)");
-            return EXIT_ERROR;
-        }
-        paths.push("-".into());
-    }
-    let walk_options = match WalkOptions::new(&args.globs, &args.excludes, args.follow) {
-        Ok(o) => o,
-        Err(e) => {
-            error(format!("invalid glob: {e}"));
+    let setup = match ScanSetup::new(&args) {
+        Ok(setup) => setup,
+        Err(message) => {
+            error(message);
             return EXIT_ERROR;
         }
     };
@@ -80,24 +76,25 @@ fn scan_command(args: ScanArgs) -> i32 {
         },
         None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
     };
-    let detector = Detector::builtin();
     let report_options = ReportOptions {
         show_secrets: args.show_secrets,
-        fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
-            .map(|k| k.into_encoded_bytes()),
+        fingerprint_key: setup.filter.fingerprint_key.clone(),
         color: to_terminal
             && args.format == Format::Table
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         label: args.label.clone(),
     };
     let context = report::ReportContext {
-        rules: detector.rules().to_vec(),
+        rules: setup.detector.rules().to_vec(),
         sarif_root: args.sarif_root.clone(),
     };
+    let walked = input::walk(&setup.paths, &setup.walk_options);
+    let progress = Progress::new(&walked, !args.no_progress && io::stderr().is_terminal());
     let mut sink = ReportSink {
         report: report::new_report(args.format, out, report_options, context),
-        min_severity: args.min_severity.map(Severity::from),
+        filter: setup.filter,
         shown: [0; 4],
+        progress,
     };
     let options = ScanOptions {
         threads: args
@@ -108,11 +105,12 @@ fn scan_command(args: ScanArgs) -> i32 {
             .segment_size
             .unwrap_or(ScanOptions::default().segment_size),
     };
-    let walked = input::walk(&paths, &walk_options);
-    let result = scan::run(walked, &detector, &options, &mut sink).and_then(|summary| {
+    let result = scan::run(walked, &setup.detector, &options, &mut sink).and_then(|summary| {
+        sink.progress.finish();
         sink.report.finish()?;
         Ok(summary)
     });
+    sink.progress.finish();
     let summary = match result {
         Ok(summary) => summary,
         // The reader of our output has gone (`logleaks scan … | head`): stop quietly.
@@ -135,7 +133,158 @@ fn scan_command(args: ScanArgs) -> i32 {
         "{}",
         closing_line(&summary, sink.shown, started.elapsed().as_secs_f64())
     );
+    if let Some(hidden) = hidden_line(&sink.filter.hidden) {
+        eprintln!("{hidden}");
+    }
     exit_code(&args.fail_on, sink.shown, summary.errors)
+}
+
+/// Everything a scan needs that comes from the command line and the config file.
+struct ScanSetup {
+    paths: Vec<PathBuf>,
+    walk_options: WalkOptions,
+    detector: Detector,
+    filter: FindingFilter,
+}
+
+impl ScanSetup {
+    fn new(args: &ScanArgs) -> Result<Self, String> {
+        let mut paths = args.paths.clone();
+        if paths.is_empty() {
+            if io::stdin().is_terminal() {
+                return Err("no input: name files or directories to scan, or pipe a log into logleaks (see `logleaks scan --help`)".into());
+            }
+            paths.push("-".into());
+        }
+        let walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
+            .map_err(|e| format!("invalid glob: {e}"))?;
+        let builtin: Vec<&'static Rule> = crate::rules::builtin().iter().collect();
+        let config = config::discover(args.config.as_deref(), args.no_config, &builtin)
+            .map_err(|e| e.to_string())?;
+        let mut rules = builtin;
+        let mut allowlist = None;
+        if let Some(config) = config {
+            eprintln!(
+                "logleaks: using config {} ({} custom rule{})",
+                config.path.display(),
+                config.rules.len(),
+                if config.rules.len() == 1 { "" } else { "s" }
+            );
+            for note in &config.notes {
+                error(format!("{}: note: {note}", config.path.display()));
+            }
+            rules.extend(config.rules);
+            allowlist = Some(config.allowlist);
+        }
+        let timezone = args
+            .timezone
+            .as_deref()
+            .map(|name| {
+                jiff::tz::TimeZone::get(name)
+                    .map_err(|e| format!("--timezone {name}: unknown time zone ({e})"))
+            })
+            .transpose()?;
+        let now = match &args.now {
+            Some(text) => filter::parse_time(text, None, timezone.as_ref())
+                .map_err(|e| format!("--now: {e}"))?,
+            None => jiff::Timestamp::now(),
+        };
+        let window = |flag: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|text| {
+                    filter::parse_time(text, Some(now), timezone.as_ref())
+                        .map_err(|e| format!("{flag}: {e}"))
+                })
+                .transpose()
+        };
+        let baseline = args
+            .baseline
+            .as_deref()
+            .map(filter::load_baseline)
+            .transpose()?;
+        let filter = FindingFilter {
+            min_severity: args.min_severity.map(Severity::from),
+            allowlist,
+            baseline,
+            since: window("--since", &args.since)?,
+            until: window("--until", &args.until)?,
+            timezone,
+            fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
+                .map(|k| k.into_encoded_bytes()),
+            hidden: Default::default(),
+        };
+        Ok(ScanSetup {
+            paths,
+            walk_options,
+            detector: Detector::new(rules),
+            filter,
+        })
+    }
+}
+
+/// Says what the filters hid, if anything.
+fn hidden_line(hidden: &filter::Hidden) -> Option<String> {
+    let parts: Vec<String> = [
+        (hidden.in_baseline, "in the baseline"),
+        (hidden.allowlisted, "allowlisted by the config"),
+        (hidden.outside_window, "outside --since/--until"),
+        (
+            hidden.without_time,
+            "on lines without a timestamp, left out of the time window",
+        ),
+        (hidden.below_min_severity, "below --min-severity"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, why)| format!("{n} {why}"))
+    .collect();
+    (!parts.is_empty()).then(|| format!("logleaks: hidden findings: {}", parts.join(", ")))
+}
+
+/// A progress bar on stderr, only on a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(walked: &[input::Walked], enabled: bool) -> Self {
+        if !enabled {
+            return Progress { bar: None };
+        }
+        let total: u64 = walked
+            .iter()
+            .map(|w| match w {
+                input::Walked::File(f) => f.size.unwrap_or(0),
+                _ => 0,
+            })
+            .sum();
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        Progress { bar: Some(bar) }
+    }
+
+    fn advance(&self, bytes: u64, files: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+            if files > 0 {
+                bar.set_message(format!("{files} files"));
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn exit_code(fail_on: &FailOn, shown: [u64; 4], errors: u64) -> i32 {
@@ -199,20 +348,25 @@ fn closing_line(summary: &Summary, shown: [u64; 4], seconds: f64) -> String {
     line
 }
 
-/// Hands findings to the report and notices to stderr.
+/// Hands findings to the report (through the filters) and notices to stderr.
 struct ReportSink<'w> {
     report: Box<dyn Report + 'w>,
-    min_severity: Option<Severity>,
+    filter: FindingFilter,
     shown: [u64; 4],
+    progress: Progress,
 }
 
 impl Sink for ReportSink<'_> {
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
-        if self.min_severity.is_some_and(|min| finding.severity < min) {
+    fn finding(&mut self, mut finding: Finding) -> io::Result<()> {
+        if !self.filter.keep(&mut finding) {
             return Ok(());
         }
         self.shown[finding.severity as usize] += 1;
         self.report.finding(&finding)
+    }
+
+    fn progress(&mut self, bytes: u64, files: u64) {
+        self.progress.advance(bytes, files);
     }
 
     fn idle(&mut self) -> io::Result<()> {

@@ -263,6 +263,8 @@ pub struct RecordFacts {
     pub status: Option<u16>,
     /// User agent.
     pub user_agent: Option<Vec<u8>>,
+    /// The decoded path of the request (for allowlists).
+    pub request_path: Option<Vec<u8>>,
 }
 
 #[cfg(test)]

@@ -8,8 +8,10 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod decode;
 pub mod detect;
+pub mod filter;
 pub mod finding;
 pub mod input;
 pub mod logformat;

@@ -113,6 +113,18 @@ pub fn decode_value(
     out: &mut Decoded,
     spare: &mut Decoded,
 ) -> bool {
+    decode_value_rounds(src, context, MAX_PERCENT_ROUNDS, out, spare)
+}
+
+/// Like [`decode_value`] with at most `rounds` rounds of percent-decoding: one round undoes one
+/// level of nesting, so a URL inside a parameter keeps its own encoding for the next level.
+pub fn decode_value_rounds(
+    src: Text<'_>,
+    context: Context,
+    rounds: usize,
+    out: &mut Decoded,
+    spare: &mut Decoded,
+) -> bool {
     out.clear();
     let needs_work = memchr::memchr3(b'%', b'\\', b'+', src.bytes).is_some();
     for (i, &b) in src.bytes.iter().enumerate() {
@@ -123,7 +135,7 @@ pub fn decode_value(
     }
     let mut changed = unescape_log_escapes(out, spare);
     let mut plus_as_space = context == Context::Query;
-    for _ in 0..MAX_PERCENT_ROUNDS {
+    for _ in 0..rounds {
         let round = percent_decode_round(out, spare, plus_as_space);
         changed |= round.changed;
         plus_as_space = false;

@@ -8,10 +8,10 @@
 mod prefilter;
 
 use crate::decode::url::{matrix_params, query_params, scheme_len, split_url};
-use crate::decode::{decode_value, Context, Decoded, Text};
+use crate::decode::{decode_value, decode_value_rounds, Context, Decoded, Text};
 use crate::finding::{Details, FieldName, RecordFacts, Secret};
 use crate::logformat::{self, format_timestamp, LogType, Record, Shape};
-use crate::rules::{Matcher, Rule};
+use crate::rules::{checks, Matcher, Rule};
 
 pub use prefilter::{lowercase_into, Candidates, Prefilter};
 
@@ -177,6 +177,14 @@ fn record_facts(line: &[u8], record: &Record, format: Option<&'static str>) -> R
         method: bytes(&record.method),
         status: record.status,
         user_agent: bytes(&record.user_agent).filter(|ua| ua != b"-"),
+        request_path: record
+            .fields
+            .iter()
+            .find(|f| f.shape == Shape::RequestTarget)
+            .map(|f| {
+                let target = Text::raw(&line[f.span.clone()], f.span.start);
+                decode(split_url(target).path, Context::Path).bytes
+            }),
     }
 }
 
@@ -295,6 +303,7 @@ impl LineWalk<'_> {
         };
         self.depth = depth;
         let name = decode(name, Context::Query);
+        let raw_value = value;
         let decoded = decode(value, Context::Query);
         let value = decoded.text();
         let lower_name = name.bytes.to_ascii_lowercase();
@@ -320,8 +329,17 @@ impl LineWalk<'_> {
             }
         }
         if depth < MAX_DECODE_DEPTH && memchr::memchr2(b'=', b'@', value.bytes).is_some() {
+            // One level of nesting undoes one level of encoding; the nested values are decoded
+            // again when they are walked.
+            let once = decode_rounds(raw_value, Context::Query, 1);
+            let url_like = |b: &[u8]| scheme_len(b).is_some() || b.starts_with(b"/");
+            let value = if url_like(once.bytes.as_slice()) || !url_like(value.bytes) {
+                once.text()
+            } else {
+                value
+            };
             let bytes = value.bytes;
-            if scheme_len(bytes).is_some() || bytes.starts_with(b"/") {
+            if url_like(bytes) {
                 self.url(
                     value,
                     Fields {
@@ -358,7 +376,15 @@ impl LineWalk<'_> {
         place: impl Fn(usize) -> (FieldName, Option<&'p [u8]>),
     ) -> bool {
         let rule = self.detector.rules[index as usize];
-        let (Some(regex), Matcher::Pattern { validator, .. }) = (rule.pattern(), &rule.matcher)
+        let (
+            Some(regex),
+            Matcher::Pattern {
+                validator,
+                secret_group,
+                min_entropy,
+                ..
+            },
+        ) = (rule.pattern(), &rule.matcher)
         else {
             return false;
         };
@@ -366,8 +392,14 @@ impl LineWalk<'_> {
         let mut found = false;
         for caps in regex.captures_iter(bytes) {
             let whole = caps.get(0).expect("group 0 always matches");
-            let secret = caps.name("secret").unwrap_or(whole);
-            if !on_token_boundaries(bytes, secret.range()) {
+            let secret = match secret_group {
+                Some(group) => caps.get(*group).unwrap_or(whole),
+                None => caps.name("secret").unwrap_or(whole),
+            };
+            if !on_token_boundaries(bytes, secret.range())
+                || min_entropy
+                    .is_some_and(|min| checks::shannon_entropy(&bytes[secret.range()]) < min)
+            {
                 continue;
             }
             let secret_text = text.slice(secret.range());
@@ -482,6 +514,12 @@ impl LineWalk<'_> {
 fn decode(text: Text<'_>, context: Context) -> Decoded {
     let (mut out, mut spare) = (Decoded::default(), Decoded::default());
     decode_value(text, context, &mut out, &mut spare);
+    out
+}
+
+fn decode_rounds(text: Text<'_>, context: Context, rounds: usize) -> Decoded {
+    let (mut out, mut spare) = (Decoded::default(), Decoded::default());
+    decode_value_rounds(text, context, rounds, &mut out, &mut spare);
     out
 }
 

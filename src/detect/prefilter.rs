@@ -24,6 +24,8 @@ pub struct Prefilter {
     select: AhoCorasick,
     /// For each `select` pattern, the pattern rules it selects.
     rules_of_pattern: Vec<Vec<u16>>,
+    /// Pattern rules without keywords: selected for every value, and every line is a candidate.
+    always: Vec<u16>,
 }
 
 impl Prefilter {
@@ -32,7 +34,11 @@ impl Prefilter {
         let mut all: Vec<String> = Vec::new();
         let mut selecting: Vec<String> = Vec::new();
         let mut rules_of_pattern: Vec<Vec<u16>> = Vec::new();
+        let mut always = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
+            if rule.keywords.is_empty() {
+                always.push(index as u16);
+            }
             for keyword in &rule.keywords {
                 // `@` is found by the trace search; a one-byte literal would slow the
                 // multi-literal search down for every byte.
@@ -66,6 +72,7 @@ impl Prefilter {
             block,
             select,
             rules_of_pattern,
+            always,
         }
     }
 
@@ -93,6 +100,7 @@ impl Prefilter {
     /// Fills `selected` (without repeats) with the pattern rules whose keywords occur in `text`.
     pub fn select_rules(&self, text: &[u8], selected: &mut Vec<u16>) {
         selected.clear();
+        selected.extend_from_slice(&self.always);
         for m in self.select.find_overlapping_iter(text) {
             for &rule in &self.rules_of_pattern[m.pattern().as_usize()] {
                 if !selected.contains(&rule) {
@@ -128,6 +136,10 @@ pub struct Candidates<'a> {
 impl Candidates<'_> {
     /// The first candidate position at or after `from`.
     pub fn next_from(&mut self, from: usize) -> Option<usize> {
+        if !self.prefilter.always.is_empty() {
+            // A rule without keywords: every line is a candidate.
+            return (from < self.block.len()).then_some(from);
+        }
         // Each search result is kept while it is still ahead, so no byte is searched twice.
         if self.keyword_from == usize::MAX || self.next_keyword.is_some_and(|p| p < from) {
             self.keyword_from = from;

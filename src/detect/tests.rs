@@ -223,3 +223,20 @@ fn hostile_lines_terminate() {
     let many = "a=b&".repeat(50_000);
     assert!(detect(&format!("/x?{many}key=1")).is_empty());
 }
+
+#[test]
+fn nested_values_keep_their_own_encoding_until_their_level() {
+    // A `+` in the nested value is encoded twice (%252B): it is a plus, not a space.
+    let line = "/login?return_to=https%3A%2F%2Fapi.example.com%2Fcb%3Faws_secret_access_key%3D8UpFV5AreXQeUXoGcwe91wC9RXGi8VlaKuc1cD%252BX";
+    let found = detect(line);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        summary(&found[0]).3,
+        "8UpFV5AreXQeUXoGcwe91wC9RXGi8VlaKuc1cD+X"
+    );
+    // A password with `#` nested the same way.
+    let line =
+        "/go?next=https%3A%2F%2Fa.example%2Flogin%3Fuser%3Dbob%26password%3DExample%25238583";
+    let found = detect(line);
+    assert_eq!(summary(&found[0]).3, "Example#8583", "{found:?}");
+}

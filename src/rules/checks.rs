@@ -236,14 +236,47 @@ pub fn is_credential_like(value: &[u8]) -> bool {
 /// True when `value` could be a password a person typed: 4 to 256 bytes, not a placeholder, a file
 /// path or a boolean.
 pub fn is_password_like(value: &[u8]) -> bool {
-    if !(4..=256).contains(&value.len()) || is_placeholder(value) || value.starts_with(b"/") {
+    if !(4..=256).contains(&value.len()) || value.starts_with(b"/") {
         return false;
     }
+    // People put words like "Example" or "Summer" in real passwords, so only whole placeholder
+    // values, template markers and masks count here.
     let lower = value.to_ascii_lowercase();
-    !matches!(
+    let masked_or_template = [
+        "***",
+        "xxxx",
+        "[filtered]",
+        "redacted",
+        "__hidden__",
+        "<",
+        "{{",
+        "${",
+        "%s",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some());
+    let first = lower[0];
+    let repeated = lower.iter().all(|&b| b == first);
+    let placeholder = matches!(
         lower.as_slice(),
-        b"true" | b"false" | b"password" | b"passwd"
-    )
+        b"true"
+            | b"false"
+            | b"password"
+            | b"passwd"
+            | b"changeme"
+            | b"change_me"
+            | b"null"
+            | b"none"
+            | b"undefined"
+            | b"example"
+            | b"secret"
+            | b"your_password"
+            | b"yourpassword"
+            | b"hidden"
+            | b"filtered"
+            | b"masked"
+    );
+    !(masked_or_template || repeated || placeholder)
 }
 
 #[cfg(test)]
@@ -326,6 +359,9 @@ mod tests {
         assert!(!is_password_like(b"/home/user"));
         assert!(!is_password_like(b"abc"));
         assert!(!is_password_like(b"changeme"));
+        assert!(is_password_like(b"Example#8583"));
+        assert!(!is_password_like(b"********"));
+        assert!(!is_password_like(b"[FILTERED]"));
     }
 
     #[test]

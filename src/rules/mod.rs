@@ -60,9 +60,16 @@ pub struct RuleSpec {
     /// CWE ids.
     #[serde(default)]
     pub cwe: Vec<String>,
+    /// Pattern rules: the number of the capture group holding the secret (instead of a group
+    /// named `secret`).
+    pub secret_group: Option<usize>,
+    /// Pattern rules: the least Shannon entropy (bits per byte) a secret must have.
+    pub entropy: Option<f64>,
     /// Where the format is documented.
+    #[serde(default)]
     pub references: Vec<String>,
     /// Text in which the rule must find a credential.
+    #[serde(default)]
     pub examples: Vec<String>,
     /// Text in which the rule must find nothing.
     #[serde(default)]
@@ -88,6 +95,10 @@ pub enum Matcher {
         regex: OnceLock<Regex>,
         /// Code check of each match.
         validator: Option<checks::Validator>,
+        /// The capture group holding the secret, when not the group named `secret`.
+        secret_group: Option<usize>,
+        /// The least entropy of a secret.
+        min_entropy: Option<f64>,
     },
     /// A credential-named parameter with a credential-like value.
     Param {
@@ -222,6 +233,15 @@ fn leak_list(list: Vec<String>) -> &'static [&'static str] {
 impl RuleSpec {
     /// Checks and compiles the rule. Pattern regexes are compiled here only when `eager`.
     pub fn compile(self, file: &str, eager: bool) -> Result<Rule, RuleError> {
+        self.build(file, eager, true)
+    }
+
+    /// Compiles a rule that comes without examples (from another tool's rule file).
+    pub fn compile_unchecked(self, file: &str) -> Result<Rule, RuleError> {
+        self.build(file, true, false)
+    }
+
+    fn build(self, file: &str, eager: bool, require_examples: bool) -> Result<Rule, RuleError> {
         let err = |message: String| RuleError::Rule {
             file: file.to_string(),
             id: self.id.clone(),
@@ -235,11 +255,12 @@ impl RuleSpec {
         if !is_kebab {
             return Err(err("id must be kebab-case (a-z, 0-9, -)".into()));
         }
-        if self.examples.is_empty() {
+        if require_examples && self.examples.is_empty() {
             return Err(err("needs at least one example".into()));
         }
-        let regex_of =
-            |what: &str, source: &str| compile(source).map_err(|e| err(format!("{what}: {e}")));
+        let regex_of = |what: &str, source: &str| {
+            compile(source).map_err(|e| err(format!("{what}: {}", one_line(&e))))
+        };
         let matcher = match (&self.regex, &self.params) {
             (Some(source), None) => {
                 if eager {
@@ -257,6 +278,8 @@ impl RuleSpec {
                     source: source.clone(),
                     regex: OnceLock::new(),
                     validator,
+                    secret_group: self.secret_group,
+                    min_entropy: self.entropy,
                 }
             }
             (None, Some(names)) => {
@@ -282,13 +305,21 @@ impl RuleSpec {
             }
             _ => return Err(err("needs exactly one of `regex` and `params`".into())),
         };
-        let keywords: Vec<String> = self
+        let mut keywords: Vec<String> = self
             .keywords
             .iter()
             .map(|k| k.to_ascii_lowercase())
             .collect();
-        if keywords.is_empty() || keywords.iter().any(String::is_empty) {
-            return Err(err("needs at least one non-empty keyword".into()));
+        if keywords.iter().any(String::is_empty) {
+            return Err(err("keywords must not be empty strings".into()));
+        }
+        if keywords.is_empty() {
+            match &self.regex {
+                // Without keywords, a pattern's literal prefixes serve; a pattern without any makes
+                // every line a candidate (correct, but slower).
+                Some(source) => keywords = literal_prefixes(source),
+                None => return Err(err("parameter rules need keywords".into())),
+            }
         }
         Ok(Rule {
             id: leak(self.id),
@@ -310,6 +341,50 @@ impl RuleSpec {
             notes: self.notes,
         })
     }
+}
+
+/// A regex error on one line: its last line says what is wrong.
+fn one_line(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid");
+    format!(
+        "invalid regex ({})",
+        last.trim().trim_start_matches("error: ")
+    )
+}
+
+/// Literal prefixes (lowercase, at least 3 bytes) one of which starts every match of `source`;
+/// empty when there are none.
+pub fn literal_prefixes(source: &str) -> Vec<String> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let parsed = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .unicode(false)
+        .build()
+        .parse(source);
+    let Ok(hir) = parsed else {
+        return Vec::new();
+    };
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let Some(literals) = seq.literals() else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for literal in literals {
+        let bytes = literal.as_bytes();
+        if bytes.len() < 3 || !bytes.is_ascii() {
+            return Vec::new();
+        }
+        let lower = String::from_utf8_lossy(bytes).to_ascii_lowercase();
+        if !out.contains(&lower) {
+            out.push(lower);
+        }
+    }
+    out
 }
 
 /// Parses one rule file.
@@ -354,9 +429,21 @@ mod tests {
                     "{} has no negative example",
                     rule.id
                 );
+                assert!(!rule.keywords.is_empty(), "{} has no keywords", rule.id);
             }
         }
         assert!(ids.len() >= 20, "only {} rules", ids.len());
+    }
+
+    #[test]
+    fn literal_prefixes_serve_as_keywords() {
+        assert_eq!(literal_prefixes("acme_[0-9a-f]{32}"), ["acme_"]);
+        assert_eq!(
+            literal_prefixes("(?:AKIA|ASIA)[A-Z0-9]{16}"),
+            ["akia", "asia"]
+        );
+        assert!(literal_prefixes("[0-9a-f]{32}").is_empty());
+        assert!(literal_prefixes("x[0-9]").is_empty());
     }
 
     #[test]

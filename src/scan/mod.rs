@@ -114,6 +114,8 @@ pub trait Sink {
     fn idle(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// One more segment is done: `bytes` read (on disk) and `files` finished so far.
+    fn progress(&mut self, _bytes: u64, _files: u64) {}
 }
 
 /// Statistics of one finished segment.
@@ -121,6 +123,8 @@ pub trait Sink {
 struct SegmentStats {
     lines: u64,
     bytes: u64,
+    /// Bytes of the file on disk this segment covers (for progress).
+    disk_bytes: u64,
     scanned: bool,
     skipped: bool,
 }
@@ -282,6 +286,10 @@ fn write_in_order(shared: &Shared<'_>, sink: &mut dyn Sink) -> io::Result<Summar
                     sink.notice(&notice);
                 }
                 Event::Done(stats) => {
+                    sink.progress(
+                        stats.disk_bytes,
+                        summary.files_scanned + u64::from(stats.scanned),
+                    );
                     line_base += stats.lines;
                     summary.lines += stats.lines;
                     summary.bytes += stats.bytes;

@@ -159,7 +159,10 @@ fn scan_whole(
     options: &ScanOptions,
     mut out: Output,
 ) -> Result<(), Disconnected> {
-    let mut stats = SegmentStats::default();
+    let mut stats = SegmentStats {
+        disk_bytes: input.size.unwrap_or(0),
+        ..SegmentStats::default()
+    };
     let opened = match input::open(input) {
         Ok(opened) => opened,
         Err(e) => {
@@ -229,6 +232,7 @@ fn scan_range(
 ) -> Result<(), Disconnected> {
     let mut stats = SegmentStats {
         scanned: start == 0,
+        disk_bytes: end - start,
         ..SegmentStats::default()
     };
     let Source::File(path) = &input.source else {

@@ -1,64 +1,263 @@
-//! Per-secret incident summaries.
+//! Per-secret incident summaries: `logleaks summary` and `logleaks scan --format summary`.
+//!
+//! Findings (the `jsonl` objects of `scan`) are added up per secret — per `fingerprint` — into
+//! counts, first and last seen, files, sources, clients, statuses and user agents. The JSON
+//! output can be read back in and merged exactly, so findings from many machines reduce in any
+//! grouping: `summary a.jsonl b.jsonl`, `summary all.jsonl` and `summary sa.json sb.json` agree
+//! byte for byte.
+//!
+//! Rules of the output (`--format json`, one object per secret):
+//! - `rule`, `kind`, `severity` and `secret` are those of the most severe finding; on a tie the
+//!   smallest rule id. `secret` is copied from the findings, never made up (it is redacted unless
+//!   the findings were made with `--show-secrets`; when both forms meet, the shorter wins).
+//! - `first_seen`/`last_seen` compare as instants (`-00:00` counts as UTC) and keep the text of
+//!   the finding they came from; `null` when no finding had a time.
+//! - `statuses` counts findings in the request itself (`request.*`, `header.*`, `cookie`,
+//!   `userinfo`); `referer_statuses` those in `referer` and `upstream`, whose status is another
+//!   request's. Findings without a client, status or user agent are not in those maps.
+//! - `details` is the `details` object of the latest finding (ties: the greater as JSON text).
+//! - Values that are not UTF-8 are `{"bytes": "<base64>"}` in lists, and `bytes:<base64>` as
+//!   keys of `clients` and `user_agents`; a string key that itself starts with `bytes:` or
+//!   `text:` is written with `text:` in front.
+//!
+//! This module reads findings and summaries, never logs; it knows nothing of detection.
 
-use std::io::{self, Write};
+mod aggregate;
+mod read;
+mod table;
 
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+pub use aggregate::{SecretSummary, Seen, Summary, Text};
+pub use read::InputProblem;
+
+use crate::cli::SummaryFormat;
 use crate::finding::Finding;
-use crate::report::{Report, ReportOptions};
+use crate::input::{DisplayPath, InputFile, Source};
+use crate::report::{JsonFinding, Report, ReportOptions};
 
-/// `scan --format summary`: findings aggregated per secret, written when the scan ends.
+/// `scan --format summary`: findings aggregated per secret, written as the summary table when
+/// the scan ends.
 pub struct SummaryReport<'w> {
     out: Box<dyn Write + 'w>,
+    options: ReportOptions,
+    summary: Summary,
 }
 
 impl<'w> SummaryReport<'w> {
     /// A report writing to `out`.
-    pub fn new(out: Box<dyn Write + 'w>, _options: ReportOptions) -> Self {
-        SummaryReport { out }
+    pub fn new(out: Box<dyn Write + 'w>, options: ReportOptions) -> Self {
+        SummaryReport {
+            out,
+            options,
+            summary: Summary::default(),
+        }
     }
 }
 
 impl Report for SummaryReport<'_> {
-    fn finding(&mut self, _finding: &Finding) -> io::Result<()> {
-        Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            "summary output is not available yet",
-        ))
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        // The same JSON value as `--format jsonl`, so that both paths add up identically.
+        let value = serde_json::to_value(JsonFinding::new(finding, &self.options))?;
+        self.summary
+            .add_value(&value)
+            .map_err(|message| io::Error::other(format!("internal error: {message}")))
     }
 
     fn finish(&mut self) -> io::Result<()> {
+        table::write_table(&self.summary, &mut self.out, self.options.color)?;
         self.out.flush()
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        // Nothing is written before the scan ends.
+        Ok(())
     }
 }
 
-/// Why a summary could not be made.
+/// Why a summary could not be made, or was made without some of its input.
 #[derive(Debug, thiserror::Error)]
 pub enum SummaryError {
-    /// An input could not be read.
-    #[error("{path}: {message}")]
-    Input {
-        /// Which input.
-        path: String,
-        /// What went wrong.
-        message: String,
-    },
+    /// No input was named and standard input is a terminal.
+    #[error("no input: name `jsonl` files of `logleaks scan --format jsonl` (or `json` files of `logleaks summary --format json`), or pipe them into `logleaks summary`")]
+    NoInput,
+    /// Some inputs could not be read, or held records that are not logleaks findings. The
+    /// summary of everything else was still written. Shown one problem per line, each after
+    /// `logleaks: ` (the prefix the command line puts before the first).
+    #[error("{}", join_problems(.0))]
+    Input(Vec<InputProblem>),
     /// Output failed.
     #[error("standard output: {0}")]
     Output(#[from] io::Error),
 }
 
-/// `logleaks summary`: reads findings from `files` (or stdin) and writes the summary.
+impl SummaryError {
+    /// The input problems, one per line of the message.
+    pub fn problems(&self) -> &[InputProblem] {
+        match self {
+            SummaryError::Input(list) => list,
+            _ => &[],
+        }
+    }
+}
+
+fn join_problems(list: &[InputProblem]) -> String {
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\nlogleaks: ")
+}
+
+/// `logleaks summary`: reads findings (or summaries) from `files` (or stdin: none, or `-`) and
+/// writes the summary in `format`. Every readable record is summarised even when some input is
+/// bad; the bad ones are then returned as [`SummaryError::Input`].
 pub fn run(
-    files: &[std::path::PathBuf],
-    format: crate::cli::SummaryFormat,
+    files: &[PathBuf],
+    format: SummaryFormat,
     out: &mut dyn Write,
 ) -> Result<(), SummaryError> {
-    let _ = (files, format, out);
-    Err(SummaryError::Input {
-        path: "-".into(),
-        message: "summaries are not available yet".into(),
-    })
+    if files.is_empty() && io::stdin().is_terminal() {
+        return Err(SummaryError::NoInput);
+    }
+    let inputs: Vec<InputFile> = if files.is_empty() {
+        vec![InputFile::stdin()]
+    } else {
+        files.iter().map(|path| input_file(path)).collect()
+    };
+    let mut summary = Summary::default();
+    let mut problems = Vec::new();
+    for input in &inputs {
+        read::read_input(input, &mut summary, &mut problems);
+    }
+    let written = match format {
+        SummaryFormat::Table => table::write_table(&summary, out, false),
+        SummaryFormat::Json => summary.write_json(out),
+    };
+    match written {
+        // The reader of our output has gone (`logleaks summary … | head`): stop quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        other => other?,
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SummaryError::Input(problems))
+    }
+}
+
+fn input_file(path: &Path) -> InputFile {
+    if path.as_os_str() == "-" {
+        return InputFile::stdin();
+    }
+    InputFile {
+        display: DisplayPath::new(path),
+        source: Source::File(path.to_path_buf()),
+        explicit: true,
+        size: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Details, FieldName, Kind, RecordFacts, Secret, Severity};
+
+    fn finding(secret: &str, field: FieldName, status: u16, time: &str) -> Finding {
+        Finding {
+            rule: "generic-credential-param",
+            kind: Kind::Credential,
+            severity: Severity::Medium,
+            file: DisplayPath::new("access.log"),
+            line: 1,
+            column: 10,
+            field,
+            param: Some(b"api_key".to_vec()),
+            secret: Secret::new(secret.as_bytes().to_vec()),
+            prefix: None,
+            record: RecordFacts {
+                format: Some("combined"),
+                timestamp: Some(time.to_string()),
+                client: Some(b"203.0.113.9".to_vec()),
+                method: Some(b"GET".to_vec()),
+                status: Some(status),
+                user_agent: Some(b"curl/8.5.0".to_vec()),
+                ..RecordFacts::default()
+            },
+            details: Details::default(),
+            cwe: &["CWE-598"],
+        }
+    }
+
+    #[test]
+    fn scan_summary_is_the_table_of_the_jsonl_findings() {
+        let key = "f91b83a50bfee4ad5285a7e99c14539e";
+        let findings = [
+            finding(
+                key,
+                FieldName::RequestQuery,
+                200,
+                "2025-11-27T10:00:00+01:00",
+            ),
+            finding(key, FieldName::Referer, 302, "2025-11-27T08:00:00+01:00"),
+        ];
+        let options = ReportOptions {
+            label: Some("m1".into()),
+            ..ReportOptions::default()
+        };
+        let mut table = Vec::new();
+        let mut report = SummaryReport::new(Box::new(&mut table), options.clone());
+        let mut summary = Summary::default();
+        for f in &findings {
+            report.finding(f).unwrap();
+            let line = serde_json::to_string(&JsonFinding::new(f, &options)).unwrap();
+            summary
+                .add_value(&serde_json::from_str(&line).unwrap())
+                .unwrap();
+        }
+        report.finish().unwrap();
+        drop(report);
+        let mut expected = Vec::new();
+        table::write_table(&summary, &mut expected, false).unwrap();
+        assert_eq!(
+            String::from_utf8(table).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+
+        let mut json = Vec::new();
+        summary.write_json(&mut json).unwrap();
+        let json = String::from_utf8(json).unwrap();
+        assert!(!json.contains(key), "the secret leaked: {json}");
+        assert!(json.contains(r#""secret":"…539e""#), "{json}");
+        assert!(
+            json.contains(r#""statuses":{"200":1},"referer_statuses":{"302":1}"#),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""first_seen":"2025-11-27T08:00:00+01:00""#),
+            "{json}"
+        );
+        assert!(json.contains(r#""sources":["m1"]"#), "{json}");
+    }
+
+    #[test]
+    fn several_problems_are_one_line_each() {
+        let e = SummaryError::Input(vec![
+            InputProblem {
+                path: "a.jsonl".into(),
+                line: Some(12),
+                message: "not a logleaks finding (missing \"fingerprint\")".into(),
+            },
+            InputProblem {
+                path: "b.jsonl".into(),
+                line: None,
+                message: "cannot read: no such file or directory".into(),
+            },
+        ]);
+        assert_eq!(
+            e.to_string(),
+            "a.jsonl:12: not a logleaks finding (missing \"fingerprint\")\nlogleaks: b.jsonl: cannot read: no such file or directory"
+        );
+        assert_eq!(e.problems().len(), 2);
+    }
 }

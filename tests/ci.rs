@@ -1,0 +1,462 @@
+//! CI features end to end: config files (custom rules, every allowlist kind, gitleaks rule files,
+//! clear errors), baselines, time windows, progress, completions and the man page.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const KEY: &str = "d4d3fd81b6ee7b3bb1c863e2601a7462";
+const OTHER_KEY: &str = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
+const ACME: &str = "acme_0123456789abcdef0123456789abcdef";
+
+fn combined(time: &str, target: &str) -> String {
+    format!("203.0.113.9 - - [{time}] \"GET {target} HTTP/1.1\" 200 5 \"-\" \"curl/8\"\n")
+}
+
+/// A log of three days with three keys; returns its directory.
+fn logs() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::new();
+    log += &combined("25/Nov/2026:10:00:00 +0000", &format!("/a?api_key={KEY}"));
+    log += &combined(
+        "26/Nov/2026:10:00:00 +0000",
+        &format!("/health?api_key={OTHER_KEY}"),
+    );
+    log += &combined(
+        "27/Nov/2026:10:00:00 +0000",
+        &format!("/b?internal={ACME}&state=Xk3mP9qLr2sT8vW1yZ4aB6cD"),
+    );
+    std::fs::write(dir.path().join("access.log"), log).unwrap();
+    dir
+}
+
+fn logleaks(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_logleaks"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("logleaks runs")
+}
+
+fn findings(output: &Output) -> Vec<Value> {
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn rules_of(output: &Output) -> Vec<String> {
+    findings(output)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const CUSTOM_RULE: &str = r#"
+[[rules]]
+id = "acme-internal-key"
+description = "ACME internal API key"
+regex = 'acme_[0-9a-f]{32}'
+kind = "api_key"
+severity = "high"
+examples = ["/x?k=acme_0123456789abcdef0123456789abcdef"]
+negative_examples = ["acme_0123"]
+references = ["https://wiki.acme.example/keys"]
+"#;
+
+#[test]
+fn the_default_config_is_found_named_and_its_custom_rules_used() {
+    let dir = logs();
+    let without = logleaks(dir.path(), &["scan", "--format", "jsonl", "access.log"]);
+    assert!(!rules_of(&without).contains(&"acme-internal-key".to_string()));
+    std::fs::write(dir.path().join(".logleaks.toml"), CUSTOM_RULE).unwrap();
+    let with = logleaks(dir.path(), &["scan", "--format", "jsonl", "access.log"]);
+    assert_eq!(with.status.code(), Some(1), "{}", stderr(&with));
+    assert!(
+        stderr(&with).contains("using config .logleaks.toml"),
+        "{}",
+        stderr(&with)
+    );
+    let acme: Vec<_> = findings(&with)
+        .into_iter()
+        .filter(|f| f["rule"] == "acme-internal-key")
+        .collect();
+    assert_eq!(acme.len(), 1);
+    assert_eq!(acme[0]["severity"], "high");
+    assert_eq!(acme[0]["line"], 3);
+    let ignored = logleaks(
+        dir.path(),
+        &["scan", "--no-config", "--format", "jsonl", "access.log"],
+    );
+    assert!(!rules_of(&ignored).contains(&"acme-internal-key".to_string()));
+    assert!(!stderr(&ignored).contains("using config"));
+}
+
+#[test]
+fn every_allowlist_kind_hides_what_it_names() {
+    let dir = logs();
+    let all = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--config",
+            "/dev/null",
+            "--format",
+            "jsonl",
+            "access.log",
+        ],
+    );
+    let all = findings(&all);
+    assert_eq!(all.len(), 2, "{all:?}");
+    let fingerprint = all[0]["fingerprint"].as_str().unwrap().to_string();
+    let cases = [
+        (format!("fingerprints = [\"{fingerprint}\"]"), 1),
+        ("params = [\"API_KEY\"]".to_string(), 0),
+        ("request_paths = [\"/health\"]".to_string(), 1),
+        ("request_paths = [\"/a*\"]".to_string(), 1),
+        ("files = [\"**/access.log\"]".to_string(), 0),
+        ("rules = [\"generic-credential-param\"]".to_string(), 0),
+    ];
+    for (allow, left) in cases {
+        std::fs::write(dir.path().join("c.toml"), format!("[allowlist]\n{allow}\n")).unwrap();
+        let out = logleaks(
+            dir.path(),
+            &[
+                "scan",
+                "--config",
+                "c.toml",
+                "--format",
+                "jsonl",
+                "access.log",
+            ],
+        );
+        assert_eq!(findings(&out).len(), left, "{allow}: {}", stderr(&out));
+        if left < 2 {
+            assert!(
+                stderr(&out).contains("allowlisted by the config"),
+                "{allow}: {}",
+                stderr(&out)
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_configs_are_clear_errors_with_exit_code_2() {
+    let dir = logs();
+    for (config, expected) in [
+        ("[[rules]]\nid = \"x\"\nregex = 3\n", "bad.toml:3:"),
+        (
+            &CUSTOM_RULE.replace("acme_0123456789abcdef0123456789abcdef", "acme_zz"),
+            "example 1 is not found",
+        ),
+        (
+            &CUSTOM_RULE.replace("'acme_[0-9a-f]{32}'", "'acme_[0-9a-f'"),
+            "regex",
+        ),
+        ("[allowlist]\nfingerprints = [\"nope\"]\n", "16 hex"),
+        ("[nonsense]\n", "bad.toml:"),
+    ] {
+        std::fs::write(dir.path().join("bad.toml"), config).unwrap();
+        let out = logleaks(dir.path(), &["scan", "--config", "bad.toml", "access.log"]);
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("bad.toml") && err.contains(expected),
+            "{config}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(out.stdout.is_empty());
+    }
+    let missing = logleaks(
+        dir.path(),
+        &["scan", "--config", "missing.toml", "access.log"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("missing.toml"));
+}
+
+#[test]
+fn gitleaks_rule_files_work_as_configs() {
+    let dir = logs();
+    let config = r#"
+title = "team rules"
+[[rules]]
+id = "acme_key"
+regex = '''internal=(acme_[0-9a-f]{32})'''
+secretGroup = 1
+keywords = ["acme_"]
+"#;
+    std::fs::write(dir.path().join("gitleaks.toml"), config).unwrap();
+    let out = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--config",
+            "gitleaks.toml",
+            "--format",
+            "jsonl",
+            "--show-secrets",
+            "access.log",
+        ],
+    );
+    let acme: Vec<_> = findings(&out)
+        .into_iter()
+        .filter(|f| f["rule"] == "acme-key")
+        .collect();
+    assert_eq!(acme.len(), 1, "{}", stderr(&out));
+    assert_eq!(acme[0]["secret"], ACME);
+}
+
+#[test]
+fn a_baseline_suppresses_known_findings_and_new_ones_still_fail() {
+    let dir = logs();
+    let first = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "jsonl",
+            "--report",
+            "baseline.jsonl",
+            "access.log",
+        ],
+    );
+    assert_eq!(first.status.code(), Some(1));
+    let again = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--baseline",
+            "baseline.jsonl",
+            "--format",
+            "jsonl",
+            "access.log",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(findings(&again).is_empty());
+    assert!(
+        stderr(&again).contains("2 in the baseline"),
+        "{}",
+        stderr(&again)
+    );
+    // A new leak is reported and fails the run.
+    let mut log = std::fs::read_to_string(dir.path().join("access.log")).unwrap();
+    log += &combined(
+        "28/Nov/2026:10:00:00 +0000",
+        "/c?token=Xk3mP9qLr2sT8vW1yZ4aB6cDq",
+    );
+    std::fs::write(dir.path().join("access.log"), log).unwrap();
+    let json_baseline = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--report",
+            "b.json",
+            "--baseline",
+            "baseline.jsonl",
+            "access.log",
+        ],
+    );
+    assert_eq!(json_baseline.status.code(), Some(1));
+    let after = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--baseline",
+            "baseline.jsonl",
+            "--format",
+            "jsonl",
+            "access.log",
+        ],
+    );
+    assert_eq!(after.status.code(), Some(1));
+    assert_eq!(findings(&after).len(), 1);
+    assert_eq!(findings(&after)[0]["line"], 4);
+    let bad = logleaks(
+        dir.path(),
+        &["scan", "--baseline", "access.log", "access.log"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("access.log:1"), "{}", stderr(&bad));
+}
+
+#[test]
+fn time_windows_filter_by_each_lines_own_time_in_every_access_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        ("25/Nov/2026:10:00:00 +0000", KEY),
+        ("26/Nov/2026:23:30:00 -0200", OTHER_KEY),
+        (
+            "27/Nov/2026:10:00:00 +0000",
+            "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        ),
+    ];
+    let common: String = lines
+        .iter()
+        .map(|(t, k)| format!("10.0.0.1 - - [{t}] \"GET /x?api_key={k} HTTP/1.0\" 200 5\n"))
+        .collect();
+    let vhost: String = lines
+        .iter()
+        .map(|(t, k)| format!("shop.example:443 10.0.0.1 - - [{t}] \"GET /x?api_key={k} HTTP/1.1\" 200 5 \"-\" \"ua\"\n"))
+        .collect();
+    let combined_log: String = lines
+        .iter()
+        .map(|(t, k)| combined(t, &format!("/x?api_key={k}")))
+        .collect();
+    for (name, text) in [
+        ("common.log", common),
+        ("vhost.log", vhost),
+        ("combined.log", combined_log),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let lines_of = |args: &[&str]| -> Vec<u64> {
+            let mut all = vec![
+                "scan",
+                "--no-config",
+                "--format",
+                "jsonl",
+                "--now",
+                "2026-11-28T00:00:00Z",
+            ];
+            all.extend_from_slice(args);
+            all.push(name);
+            let out = logleaks(dir.path(), &all);
+            findings(&out)
+                .iter()
+                .map(|f| f["line"].as_u64().unwrap())
+                .collect()
+        };
+        // 26/Nov 23:30 -02:00 is 27/Nov 01:30 UTC.
+        assert_eq!(lines_of(&["--since", "2026-11-27"]), [2, 3], "{name}");
+        assert_eq!(
+            lines_of(&["--until", "2026-11-27T00:00:00Z"]),
+            [1],
+            "{name}"
+        );
+        assert_eq!(
+            lines_of(&[
+                "--since",
+                "2026-11-26",
+                "--until",
+                "2026-11-27T05:00:00+00:00"
+            ]),
+            [2],
+            "{name}"
+        );
+        assert_eq!(lines_of(&["--since", "1d"]), [2, 3], "{name}");
+        assert_eq!(lines_of(&["--since", "16h"]), [3], "{name}");
+    }
+    let out = logleaks(
+        dir.path(),
+        &["scan", "--since", "last tuesday", "combined.log"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--since"), "{}", stderr(&out));
+}
+
+#[test]
+fn lines_without_a_timestamp_are_left_out_of_a_window_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = format!(
+        "{}free text api_key={OTHER_KEY}\n",
+        combined("27/Nov/2026:10:00:00 +0000", &format!("/x?api_key={KEY}"))
+    );
+    std::fs::write(dir.path().join("a.log"), log).unwrap();
+    let out = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "jsonl",
+            "--since",
+            "2026-11-01",
+            "a.log",
+        ],
+    );
+    assert_eq!(findings(&out).len(), 1);
+    assert!(
+        stderr(&out).contains("1 on lines without a timestamp"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn timezone_gives_offsetless_times_their_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.log"),
+        combined("27/Jul/2026:10:00:00", &format!("/x?api_key={KEY}")),
+    )
+    .unwrap();
+    let plain = logleaks(
+        dir.path(),
+        &["scan", "--no-config", "--format", "jsonl", "a.log"],
+    );
+    assert_eq!(
+        findings(&plain)[0]["timestamp"],
+        "2026-07-27T10:00:00-00:00"
+    );
+    let zoned = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "jsonl",
+            "--timezone",
+            "Europe/Berlin",
+            "a.log",
+        ],
+    );
+    assert_eq!(
+        findings(&zoned)[0]["timestamp"],
+        "2026-07-27T10:00:00+02:00"
+    );
+    let bad = logleaks(dir.path(), &["scan", "--timezone", "Mars/Olympus", "a.log"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn progress_never_appears_when_stderr_is_not_a_terminal() {
+    let dir = logs();
+    let out = logleaks(dir.path(), &["scan", "--no-config", "access.log"]);
+    let err = stderr(&out);
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn shell_completions_and_man_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = logleaks(dir.path(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("show-secrets"),
+            "{shell}"
+        );
+    }
+    let man = logleaks(dir.path(), &["man"]);
+    assert_eq!(man.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        text.contains(".TH logleaks") && text.contains("scan"),
+        "{text}"
+    );
+}
