@@ -31,18 +31,32 @@ pub fn run(cli: Cli) -> i32 {
         Command::Summary(args) => summary_command(args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut command, "logleaks", &mut io::stdout());
-            EXIT_CLEAN
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "logleaks", &mut script);
+            write_stdout(&script)
         }
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(command).render(&mut io::stdout()) {
-                Ok(()) => EXIT_CLEAN,
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(command).render(&mut page) {
+                Ok(()) => write_stdout(&page),
                 Err(e) => {
-                    error(format!("standard output: {e}"));
+                    error(format!("man page: {e}"));
                     EXIT_ERROR
                 }
             }
+        }
+    }
+}
+
+/// Writes `bytes` to stdout; a closed pipe is not an error.
+fn write_stdout(bytes: &[u8]) -> i32 {
+    match io::stdout().lock().write_all(bytes) {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(e) => {
+            error(format!("standard output: {e}"));
+            EXIT_ERROR
         }
     }
 }
@@ -457,10 +471,20 @@ fn write_rules_json(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
 
 fn summary_command(args: crate::cli::SummaryArgs) -> i32 {
     let mut out = BufWriter::new(io::stdout().lock());
-    match crate::summary::run(&args.files, args.format, &mut out)
-        .and_then(|()| out.flush().map_err(Into::into))
-    {
+    let result = crate::summary::run(&args.files, args.format, &mut out)
+        .and_then(|()| out.flush().map_err(Into::into));
+    match result {
         Ok(()) => EXIT_CLEAN,
+        // The reader of our output has gone (`logleaks summary … | head`): stop quietly.
+        Err(crate::summary::SummaryError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            EXIT_CLEAN
+        }
+        Err(e) if !e.problems().is_empty() => {
+            for problem in e.problems() {
+                error(problem);
+            }
+            EXIT_ERROR
+        }
         Err(e) => {
             error(e);
             EXIT_ERROR
