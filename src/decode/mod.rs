@@ -222,6 +222,66 @@ fn percent_decode_round(buf: &mut Decoded, spare: &mut Decoded, plus_as_space: b
     round
 }
 
+/// Undoes JSON string escapes (`\"`, `\\`, `\/`, `\n`…, `\uXXXX` with surrogate pairs) in a
+/// field; every output byte keeps the position of the escape it came from. Invalid escapes are
+/// kept as they are.
+pub fn unescape_json(src: Text<'_>) -> Decoded {
+    let mut out = Decoded::default();
+    let bytes = src.bytes;
+    let mut i = 0;
+    while i < bytes.len() {
+        let origin = src.origin_of(i);
+        if bytes[i] != b'\\' || i + 1 >= bytes.len() {
+            out.push(bytes[i], origin);
+            i += 1;
+            continue;
+        }
+        let simple = match bytes[i + 1] {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            b'/' => Some(b'/'),
+            b'b' => Some(0x08),
+            b'f' => Some(0x0c),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            _ => None,
+        };
+        if let Some(b) = simple {
+            out.push(b, origin);
+            i += 2;
+            continue;
+        }
+        let unit = |at: usize| -> Option<u32> {
+            let digits = bytes.get(at..at + 4)?;
+            let text = std::str::from_utf8(digits).ok()?;
+            u32::from_str_radix(text, 16).ok()
+        };
+        if bytes[i + 1] == b'u' {
+            if let Some(high) = unit(i + 2) {
+                let mut consumed = 6;
+                let mut code = high;
+                if (0xd800..0xdc00).contains(&high) && bytes.get(i + 6..i + 8) == Some(b"\\u") {
+                    if let Some(low) = unit(i + 8).filter(|l| (0xdc00..0xe000).contains(l)) {
+                        code = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+                        consumed = 12;
+                    }
+                }
+                let c = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+                let mut buf = [0u8; 4];
+                for &b in c.encode_utf8(&mut buf).as_bytes() {
+                    out.push(b, origin);
+                }
+                i += consumed;
+                continue;
+            }
+        }
+        out.push(bytes[i], origin);
+        i += 1;
+    }
+    out
+}
+
 fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -266,6 +326,16 @@ mod tests {
         assert_eq!(decode("100%", Context::Query).0, b"100%");
         assert_eq!(decode("%zz%4", Context::Query).0, b"%zz%4");
         assert_eq!(decode(r"\x4", Context::Query).0, br"\x4");
+    }
+
+    #[test]
+    fn json_escapes() {
+        let raw = r#"a\u0026b\/c\"d\\e\ud83d\ude00f\x"#;
+        let out = unescape_json(Text::raw(raw.as_bytes(), 0));
+        assert_eq!(out.bytes, "a&b/c\"d\\e\u{1f600}f\\x".as_bytes());
+        let t = out.text();
+        assert_eq!(t.origin_of(1), 1);
+        assert_eq!(t.origin_of(2), 7);
     }
 
     #[test]

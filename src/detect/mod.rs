@@ -8,9 +8,9 @@
 mod prefilter;
 
 use crate::decode::url::{matrix_params, query_params, scheme_len, split_url};
-use crate::decode::{decode_value, decode_value_rounds, Context, Decoded, Text};
+use crate::decode::{decode_value, decode_value_rounds, unescape_json, Context, Decoded, Text};
 use crate::finding::{Details, FieldName, RecordFacts, Secret};
-use crate::logformat::{self, format_timestamp, LogType, Record, Shape};
+use crate::logformat::{self, format_timestamp, Escaping, LogType, Record, Shape};
 use crate::rules::{checks, Matcher, Rule};
 
 pub use prefilter::{lowercase_into, Candidates, Prefilter};
@@ -125,6 +125,18 @@ impl Detector {
         let parsed = logformat::parse(log_type, line);
         let format = parsed.as_ref().map(|_| log_type.name());
         let record = parsed.unwrap_or_else(|| Record::raw(line));
+        self.scan_record(line, &record, format, out)
+    }
+
+    /// Finds the credentials in one line already split into `record` (by a parser that may
+    /// carry state from earlier lines); `format` names the log type it was parsed as.
+    pub fn scan_record(
+        &self,
+        line: &[u8],
+        record: &Record,
+        format: Option<&'static str>,
+        out: &mut Vec<Detection>,
+    ) -> Option<RecordFacts> {
         let mut walk = LineWalk {
             detector: self,
             line,
@@ -133,8 +145,11 @@ impl Detector {
             depth: 0,
         };
         for field in &record.fields {
-            let text = Text::raw(&line[field.span.clone()], field.span.start);
-            match field.shape {
+            let raw = Text::raw(&line[field.span.clone()], field.span.start);
+            // JSON string escapes are undone for the whole field first.
+            let unescaped = (field.escaping == Escaping::Json).then(|| unescape_json(raw));
+            let text = unescaped.as_ref().map_or(raw, Decoded::text);
+            match &field.shape {
                 Shape::RequestTarget => walk.url(
                     text,
                     Fields {
@@ -152,16 +167,22 @@ impl Detector {
                     0,
                 ),
                 Shape::Text => walk.text(text, &field.name, 0),
+                Shape::Query => walk.query(text, &field.name, 0),
+                Shape::Header(name) => walk.header(name, text, &field.name),
+                Shape::Cookie => walk.cookie(text, &field.name),
+                Shape::Value(name) => {
+                    walk.named_value(name.as_bytes(), text, Context::Path, &field.name, 0)
+                }
             }
         }
         walk.depth = 0;
-        walk.whole_line(&record);
+        walk.whole_line(record);
         if walk.hits.is_empty() {
             return None;
         }
         let before = out.len();
         walk.finish(out);
-        (out.len() > before).then(|| record_facts(line, &record, format))
+        (out.len() > before).then(|| record_facts(line, record, format))
     }
 }
 
@@ -251,6 +272,49 @@ impl LineWalk<'_> {
         }
     }
 
+    /// A request header's value: an auth scheme (`Bearer`, `Basic`, `Token`, …) is set apart from
+    /// the credential, which is then checked under the header's name.
+    fn header(&mut self, name: &str, value: Text<'_>, field: &FieldName) {
+        let bytes = value.bytes;
+        let scheme_end = bytes.iter().position(|&b| b == b' ');
+        let value = match scheme_end {
+            Some(n) if n > 0 && n <= 20 && bytes[..n].iter().all(u8::is_ascii_alphabetic) => {
+                let rest = bytes[n..]
+                    .iter()
+                    .position(|&b| b != b' ')
+                    .map_or(bytes.len(), |p| n + p);
+                value.slice(rest..bytes.len())
+            }
+            _ => value,
+        };
+        if !value.is_empty() {
+            self.named_value(name.as_bytes(), value, Context::Path, field, 0);
+        }
+        // Header values may hold `name=value` pairs too (e.g. a logged Cookie or X-Forwarded).
+        self.text(value, field, 0);
+    }
+
+    /// A Cookie header: `name=value` pairs separated by `;`.
+    fn cookie(&mut self, cookies: Text<'_>, field: &FieldName) {
+        let bytes = cookies.bytes;
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b';', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+            let pair = &bytes[start..end];
+            let skip = pair.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            if let Some(eq) = memchr::memchr(b'=', pair) {
+                if eq > skip {
+                    let name = cookies.slice(start + skip..start + eq);
+                    let value = cookies.slice(start + eq + 1..end);
+                    if !value.is_empty() {
+                        self.named_value(name.bytes, value, Context::Path, field, 0);
+                    }
+                }
+            }
+            start = end + 1;
+        }
+    }
+
     fn query(&mut self, query: Text<'_>, field: &FieldName, depth: usize) {
         for param in query_params(query) {
             self.param(param.name, param.value, field, depth);
@@ -301,13 +365,25 @@ impl LineWalk<'_> {
         let Some(value) = value.filter(|v| !v.is_empty()) else {
             return;
         };
-        self.depth = depth;
         let name = decode(name, Context::Query);
+        self.named_value(&name.bytes, value, Context::Query, field, depth);
+    }
+
+    /// A value under a known (decoded) name: a parameter, header, cookie or JSON field.
+    fn named_value(
+        &mut self,
+        name: &[u8],
+        value: Text<'_>,
+        context: Context,
+        field: &FieldName,
+        depth: usize,
+    ) {
+        self.depth = depth;
         let raw_value = value;
-        let decoded = decode(value, Context::Query);
+        let decoded = decode(value, context);
         let value = decoded.text();
-        let lower_name = name.bytes.to_ascii_lowercase();
-        if !self.patterns(value, field, Some(&name.bytes)) {
+        let lower_name = name.to_ascii_lowercase();
+        if !self.patterns(value, field, Some(name)) {
             for &index in &self.detector.param_rules {
                 let rule = self.detector.rules[index as usize];
                 if let Matcher::Param {
@@ -322,7 +398,7 @@ impl LineWalk<'_> {
                         && value_regex.as_ref().is_none_or(|v| v.is_match(value.bytes))
                         && check.passes(value.bytes);
                     if accepted {
-                        self.hit(index, field, Some(&name.bytes), value, Details::default());
+                        self.hit(index, field, Some(name), value, Details::default());
                         break;
                     }
                 }
@@ -331,7 +407,7 @@ impl LineWalk<'_> {
         if depth < MAX_DECODE_DEPTH && memchr::memchr2(b'=', b'@', value.bytes).is_some() {
             // One level of nesting undoes one level of encoding; the nested values are decoded
             // again when they are walked.
-            let once = decode_rounds(raw_value, Context::Query, 1);
+            let once = decode_rounds(raw_value, context, 1);
             let url_like = |b: &[u8]| scheme_len(b).is_some() || b.starts_with(b"/");
             let value = if url_like(once.bytes.as_slice()) || !url_like(value.bytes) {
                 once.text()
@@ -429,7 +505,7 @@ impl LineWalk<'_> {
             let place = |pos: usize| {
                 let field = record.fields.iter().find(|f| f.span.contains(&pos)).map_or(
                     FieldName::Line,
-                    |f| match f.shape {
+                    |f| match &f.shape {
                         Shape::RequestTarget => match memchr::memchr(b'?', &line[f.span.clone()]) {
                             Some(q) if pos > f.span.start + q => FieldName::RequestQuery,
                             _ => FieldName::RequestPath,

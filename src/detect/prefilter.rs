@@ -8,7 +8,7 @@
 //!
 //! A keyword can only hide from that search when some byte of it was encoded, and every encoding
 //! logleaks decodes leaves a *trace*: `%` followed by the hex code of a letter, digit, `-`, `.`,
-//! `_`, `@`, `=` or `%` (double encoding), or a `\xHH` escape. `@` (URL user-info) is a trace
+//! `_`, `@`, `=` or `%` (double encoding), or a `\xHH` or JSON `\u00HH` escape. `@` (URL user-info) is a trace
 //! too. A line with no keyword and no trace cannot produce a finding.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
@@ -181,11 +181,16 @@ fn is_trace(block: &[u8], i: usize) -> bool {
             }
             _ => false,
         },
-        _ => {
-            block.get(i + 1) == Some(&b'x')
-                && hex(i + 2).is_some_and(|h| (2..=7).contains(&h))
-                && hex(i + 3).is_some()
-        }
+        // `\xHH` (log escapes) and `\u00HH` (JSON escapes) of printable ASCII.
+        _ => match block.get(i + 1) {
+            Some(b'x') => hex(i + 2).is_some_and(|h| (2..=7).contains(&h)) && hex(i + 3).is_some(),
+            Some(b'u') => {
+                block.get(i + 2..i + 4) == Some(b"00")
+                    && hex(i + 4).is_some_and(|h| (2..=7).contains(&h))
+                    && hex(i + 5).is_some()
+            }
+            _ => false,
+        },
     }
 }
 
@@ -203,6 +208,8 @@ mod tests {
             ("user@host", true),
             (r"\x41", true),
             (r"\x16\x03", false),
+            (r"\u0041", true),
+            (r"\u000a", false),
             ("100%", false),
         ] {
             assert_eq!(next_trace(text.as_bytes(), 0).is_some(), expected, "{text}");

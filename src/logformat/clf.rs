@@ -54,12 +54,14 @@ pub fn parse(line: &[u8], variant: Variant) -> Option<Record> {
                 name: FieldName::Referer,
                 span: referer,
                 shape: Shape::Url,
+                escaping: super::Escaping::Log,
             });
         }
         record.fields.push(Field {
             name: FieldName::Header("user-agent".into()),
             span: user_agent.clone(),
             shape: Shape::Text,
+            escaping: super::Escaping::Log,
         });
         record.user_agent = Some(user_agent);
     }
@@ -70,6 +72,7 @@ pub fn parse(line: &[u8], variant: Variant) -> Option<Record> {
             name: FieldName::Line,
             span: cursor.pos..line.len(),
             shape: Shape::Text,
+            escaping: super::Escaping::Log,
         });
     }
     Some(record)
@@ -98,12 +101,14 @@ fn add_request(line: &[u8], request: std::ops::Range<usize>, record: &mut Record
             name: FieldName::RequestPath,
             span: request.start + sp + 1..request.start + target_end,
             shape: Shape::RequestTarget,
+            escaping: super::Escaping::Log,
         });
     } else if !bytes.is_empty() && bytes != b"-" {
         record.fields.push(Field {
             name: FieldName::Line,
             span: request,
             shape: Shape::Text,
+            escaping: super::Escaping::Log,
         });
     }
 }

@@ -53,7 +53,7 @@ impl LogType {
 }
 
 /// How a field's bytes are to be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Shape {
     /// An HTTP request target: its path is `request.path`, its query `request.query`.
     RequestTarget,
@@ -61,6 +61,24 @@ pub enum Shape {
     Url,
     /// Free text that may hold `name=value` pairs and URLs.
     Text,
+    /// A bare query string (`a=1&b=2`), e.g. IIS `cs-uri-query`.
+    Query,
+    /// The value of the request header with this lowercase name.
+    Header(String),
+    /// A Cookie header value: `name=value` pairs separated by `;`.
+    Cookie,
+    /// A value under a known name (e.g. a JSON field `"password"`).
+    Value(String),
+}
+
+/// Escaping that applies to a whole field before any other decoding.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Escaping {
+    /// The log's own `\xHH`, `\"` escapes (undone per value).
+    #[default]
+    Log,
+    /// JSON string escapes (`\u0026`, `\/`, `\"`).
+    Json,
 }
 
 /// One part of a record that may hold a credential.
@@ -72,6 +90,8 @@ pub struct Field {
     pub span: Range<usize>,
     /// How to read it.
     pub shape: Shape,
+    /// Escaping to undo first.
+    pub escaping: Escaping,
 }
 
 /// One log line split into what logleaks needs from it; ranges index into the line.
@@ -99,6 +119,7 @@ impl Record {
                 name: FieldName::Line,
                 span: 0..line.len(),
                 shape: Shape::Text,
+                escaping: Escaping::Log,
             }],
             ..Record::default()
         }
@@ -112,6 +133,40 @@ pub fn parse(log_type: LogType, line: &[u8]) -> Option<Record> {
         LogType::Common => clf::parse(line, clf::Variant::Common),
         LogType::VhostCombined => clf::parse(line, clf::Variant::VhostCombined),
         LogType::Raw => None,
+    }
+}
+
+/// Parses the lines of one input as one log type, keeping whatever state the format carries
+/// from line to line (none yet for the access formats).
+#[derive(Clone, Debug)]
+pub struct Parser {
+    log_type: LogType,
+}
+
+impl Parser {
+    /// A parser for `log_type`.
+    pub fn new(log_type: LogType) -> Self {
+        Parser { log_type }
+    }
+
+    /// The log type.
+    pub fn log_type(&self) -> LogType {
+        self.log_type
+    }
+
+    /// True when every line must be shown to [`Parser::observe`] in order, because later lines
+    /// depend on earlier ones; such inputs are scanned sequentially.
+    pub fn carries_state(&self) -> bool {
+        self.log_type.carries_state()
+    }
+
+    /// Shows the parser a line, in order (only called when [`Parser::carries_state`]).
+    pub fn observe(&mut self, _line: &[u8]) {}
+
+    /// Parses a line: the record and the log type it was parsed as, or `None` when the line has
+    /// no known shape (it is then scanned as text).
+    pub fn parse(&mut self, line: &[u8]) -> Option<(Record, LogType)> {
+        parse(self.log_type, line).map(|r| (r, self.log_type))
     }
 }
 

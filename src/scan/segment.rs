@@ -4,13 +4,13 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
 use super::{Disconnected, Notice, Output, ScanOptions, SegmentStats};
-use crate::detect::{lowercase_into, Detection, Detector};
+use crate::detect::{lowercase_into, Candidates, Detection, Detector};
 use crate::finding::{Finding, RecordFacts};
 use crate::input::{
     self, classify, count_lines, describe_io_error, BlockReader, Compression, Content, DisplayPath,
     InputFile, Source, Walked,
 };
-use crate::logformat::{self, LogType};
+use crate::logformat::{self, LogType, Parser, Record};
 
 /// Bytes read from the start of a large file to classify it before splitting it.
 const HEAD_LEN: usize = 64 * 1024;
@@ -208,9 +208,10 @@ fn scan_whole(
                 stats.skipped = true;
                 return out.done(stats);
             }
-            scanner.log_type = options
+            let log_type = options
                 .log_type
                 .unwrap_or_else(|| logformat::detect(block.bytes));
+            scanner.parser = Parser::new(log_type);
         }
         stats.bytes += block.bytes.len() as u64;
         stats.lines = scanner.scan(block.bytes, stats.lines, &mut out)?;
@@ -311,7 +312,7 @@ fn open_error_message(input: &InputFile, e: &io::Error) -> String {
 struct BlockScanner<'a> {
     input: &'a InputFile,
     detector: &'a Detector,
-    log_type: LogType,
+    parser: Parser,
     detections: Vec<Detection>,
     lower: Vec<u8>,
 }
@@ -321,7 +322,7 @@ impl<'a> BlockScanner<'a> {
         BlockScanner {
             input,
             detector,
-            log_type,
+            parser: Parser::new(log_type),
             detections: Vec::new(),
             lower: Vec::new(),
         }
@@ -350,6 +351,9 @@ impl<'a> BlockScanner<'a> {
         out: &mut Output,
     ) -> Result<u64, Disconnected> {
         let mut candidates = self.detector.prefilter().candidates(block, lower);
+        if self.parser.carries_state() {
+            return self.scan_every_line(block, &mut candidates, lines_before, out);
+        }
         let mut pos = 0;
         let mut line_number = lines_before; // lines before `pos`
         while let Some(hit) = candidates.next_from(pos) {
@@ -370,6 +374,34 @@ impl<'a> BlockScanner<'a> {
         Ok(line_number + count_lines(&block[pos..]))
     }
 
+    /// For formats with state: every line is shown to the parser, in order; candidate lines
+    /// are scanned.
+    fn scan_every_line(
+        &mut self,
+        block: &[u8],
+        candidates: &mut Candidates<'_>,
+        lines_before: u64,
+        out: &mut Output,
+    ) -> Result<u64, Disconnected> {
+        let mut line_number = lines_before;
+        let mut start = 0;
+        let mut next_candidate = candidates.next_from(0);
+        while start < block.len() {
+            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |p| start + p);
+            let line = block[start..end]
+                .strip_suffix(b"\r")
+                .unwrap_or(&block[start..end]);
+            line_number += 1;
+            self.parser.observe(line);
+            if next_candidate.is_some_and(|c| c <= end) {
+                self.scan_line(line, line_number, out)?;
+                next_candidate = candidates.next_from(end + 1);
+            }
+            start = end + 1;
+        }
+        Ok(line_number)
+    }
+
     fn scan_line(
         &mut self,
         line: &[u8],
@@ -377,9 +409,13 @@ impl<'a> BlockScanner<'a> {
         out: &mut Output,
     ) -> Result<(), Disconnected> {
         self.detections.clear();
+        let (record, format) = match self.parser.parse(line) {
+            Some((record, log_type)) => (record, Some(log_type.name())),
+            None => (Record::raw(line), None),
+        };
         let Some(facts) = self
             .detector
-            .scan_line(line, self.log_type, &mut self.detections)
+            .scan_record(line, &record, format, &mut self.detections)
         else {
             return Ok(());
         };
