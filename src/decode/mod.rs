@@ -32,6 +32,11 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// True when these are raw bytes of the line (nothing was decoded).
+    pub fn is_raw(&self) -> bool {
+        matches!(self.origin, Origin::Raw(_))
+    }
+
     /// A sub-range of this text, keeping positions.
     pub fn slice(&self, range: std::ops::Range<usize>) -> Text<'a> {
         let origin = match self.origin {

@@ -40,6 +40,10 @@ pub struct Detection {
 pub struct Detector {
     rules: Vec<&'static Rule>,
     param_rules: Vec<u16>,
+    /// For each parameter rule, its keywords without `=`: one is in every name it accepts.
+    param_stems: Vec<Vec<Vec<u8>>>,
+    /// No pattern rule matches fewer bytes than this.
+    min_pattern_len: usize,
     userinfo_rule: Option<u16>,
     prefilter: Prefilter,
 }
@@ -63,6 +67,9 @@ struct LineWalk<'d> {
     line: &'d [u8],
     hits: Vec<Hit>,
     selected: Vec<u16>,
+    /// The pattern rules whose keywords are in the raw line: the only candidates for a value that
+    /// needed no decoding.
+    line_rules: Vec<u16>,
     /// The nesting depth of the value being walked.
     depth: usize,
 }
@@ -77,7 +84,7 @@ struct Fields<'a> {
 impl Detector {
     /// A detector over the given rules.
     pub fn new(rules: Vec<&'static Rule>) -> Self {
-        let param_rules = rules
+        let param_rules: Vec<u16> = rules
             .iter()
             .enumerate()
             .filter(|(_, r)| matches!(r.matcher, Matcher::Param { .. }))
@@ -88,9 +95,36 @@ impl Detector {
             .position(|r| r.id == "url-userinfo-password")
             .map(|i| i as u16);
         let prefilter = Prefilter::new(&rules);
+        let param_stems = param_rules
+            .iter()
+            .map(|&i: &u16| {
+                rules[i as usize]
+                    .keywords
+                    .iter()
+                    .map(|k| k.trim_end_matches('=').to_ascii_lowercase().into_bytes())
+                    .collect()
+            })
+            .collect();
+        let min_pattern_len = rules
+            .iter()
+            .filter_map(|r| r.pattern_source())
+            .map(|source| {
+                regex_syntax::ParserBuilder::new()
+                    .utf8(false)
+                    .unicode(false)
+                    .build()
+                    .parse(source)
+                    .ok()
+                    .and_then(|hir| hir.properties().minimum_len())
+                    .unwrap_or(0)
+            })
+            .min()
+            .unwrap_or(0);
         Detector {
             rules,
             param_rules,
+            param_stems,
+            min_pattern_len,
             userinfo_rule,
             prefilter,
         }
@@ -137,11 +171,14 @@ impl Detector {
         format: Option<&'static str>,
         out: &mut Vec<Detection>,
     ) -> Option<RecordFacts> {
+        let mut line_rules = Vec::new();
+        self.prefilter.select_rules(line, &mut line_rules);
         let mut walk = LineWalk {
             detector: self,
             line,
             hits: Vec::new(),
             selected: Vec::new(),
+            line_rules,
             depth: 0,
         };
         for field in &record.fields {
@@ -365,8 +402,12 @@ impl LineWalk<'_> {
         let Some(value) = value.filter(|v| !v.is_empty()) else {
             return;
         };
-        let name = decode(name, Context::Query);
-        self.named_value(&name.bytes, value, Context::Query, field, depth);
+        if needs_decoding(name.bytes) {
+            let name = decode(name, Context::Query);
+            self.named_value(&name.bytes, value, Context::Query, field, depth);
+        } else {
+            self.named_value(name.bytes, value, Context::Query, field, depth);
+        }
     }
 
     /// A value under a known (decoded) name: a parameter, header, cookie or JSON field.
@@ -380,11 +421,28 @@ impl LineWalk<'_> {
     ) {
         self.depth = depth;
         let raw_value = value;
-        let decoded = decode(value, context);
-        let value = decoded.text();
+        let decoded;
+        let value = if needs_decoding(value.bytes) {
+            decoded = decode(value, context);
+            decoded.text()
+        } else {
+            value
+        };
         let lower_name = name.to_ascii_lowercase();
         if !self.patterns(value, field, Some(name)) {
-            for &index in &self.detector.param_rules {
+            for (&index, stems) in self
+                .detector
+                .param_rules
+                .iter()
+                .zip(&self.detector.param_stems)
+            {
+                // Every name a parameter rule accepts ends with one of its keywords.
+                if !stems
+                    .iter()
+                    .any(|stem| memchr::memmem::find(&lower_name, stem).is_some())
+                {
+                    continue;
+                }
                 let rule = self.detector.rules[index as usize];
                 if let Matcher::Param {
                     names,
@@ -432,10 +490,17 @@ impl LineWalk<'_> {
 
     /// Runs the pattern rules whose keywords occur in `text`; true when any matched.
     fn patterns(&mut self, text: Text<'_>, field: &FieldName, param: Option<&[u8]>) -> bool {
+        if text.len() < self.detector.min_pattern_len {
+            return false;
+        }
         let mut selected = std::mem::take(&mut self.selected);
-        self.detector
-            .prefilter
-            .select_rules(text.bytes, &mut selected);
+        if text.is_raw() {
+            selected.clone_from(&self.line_rules);
+        } else {
+            self.detector
+                .prefilter
+                .select_rules(text.bytes, &mut selected);
+        }
         let mut found = false;
         for &index in &selected {
             found |= self.pattern(index, text, |_| (field.clone(), param));
@@ -497,9 +562,7 @@ impl LineWalk<'_> {
     /// where a credential was already found is not reported again.
     fn whole_line(&mut self, record: &Record) {
         let mut selected = std::mem::take(&mut self.selected);
-        self.detector
-            .prefilter
-            .select_rules(self.line, &mut selected);
+        selected.clone_from(&self.line_rules);
         let line = self.line;
         for &index in &selected {
             let place = |pos: usize| {
@@ -585,6 +648,11 @@ impl LineWalk<'_> {
             details: h.details,
         }));
     }
+}
+
+/// True when `bytes` hold anything a decoder would change.
+fn needs_decoding(bytes: &[u8]) -> bool {
+    memchr::memchr3(b'%', b'+', b'\\', bytes).is_some()
 }
 
 fn decode(text: Text<'_>, context: Context) -> Decoded {

@@ -20,6 +20,8 @@ use crate::rules::Rule;
 pub struct Prefilter {
     /// All keywords, lowercase, for lowercased blocks.
     block: AhoCorasick,
+    /// For each `block` pattern, the exact original bytes a match needs, if any.
+    exact: Vec<Option<Vec<u8>>>,
     /// Pattern-rule keywords, case-insensitive, overlapping, for choosing rules per value.
     select: AhoCorasick,
     /// For each `select` pattern, the pattern rules it selects.
@@ -32,6 +34,10 @@ impl Prefilter {
     /// Builds the automata over every rule's keywords.
     pub fn new(rules: &[&'static Rule]) -> Self {
         let mut all: Vec<String> = Vec::new();
+        // For each of `all`: the exact bytes it must have in the original block, when every rule
+        // using it matches case-sensitively (a decoder never changes a letter's case, and an
+        // encoded letter is a trace).
+        let mut exact: Vec<Option<Vec<u8>>> = Vec::new();
         let mut selecting: Vec<String> = Vec::new();
         let mut rules_of_pattern: Vec<Vec<u16>> = Vec::new();
         let mut always = Vec::new();
@@ -39,11 +45,26 @@ impl Prefilter {
             if rule.keywords.is_empty() {
                 always.push(index as u16);
             }
-            for keyword in &rule.keywords {
+            let case_sensitive = rule.pattern_source().is_some_and(|s| !s.contains("(?i"));
+            for original in &rule.keywords {
+                let keyword = &original.to_ascii_lowercase();
                 // `@` is found by the trace search; a one-byte literal would slow the
                 // multi-literal search down for every byte.
-                if keyword != "@" && !all.contains(keyword) {
-                    all.push(keyword.clone());
+                if keyword != "@" {
+                    let wanted = (case_sensitive
+                        && original.bytes().any(|b| b.is_ascii_alphabetic()))
+                    .then(|| original.as_bytes().to_vec());
+                    match all.iter().position(|k| k == keyword) {
+                        Some(slot) => {
+                            if exact[slot] != wanted {
+                                exact[slot] = None;
+                            }
+                        }
+                        None => {
+                            all.push(keyword.clone());
+                            exact.push(wanted);
+                        }
+                    }
                 }
                 if rule.pattern_source().is_none() {
                     continue;
@@ -70,6 +91,7 @@ impl Prefilter {
             .expect("keyword automaton is small");
         Prefilter {
             block,
+            exact,
             select,
             rules_of_pattern,
             always,
@@ -143,11 +165,7 @@ impl Candidates<'_> {
         // Each search result is kept while it is still ahead, so no byte is searched twice.
         if self.keyword_from == usize::MAX || self.next_keyword.is_some_and(|p| p < from) {
             self.keyword_from = from;
-            self.next_keyword = self
-                .prefilter
-                .block
-                .find(Input::new(self.lower).span(from.min(self.lower.len())..self.lower.len()))
-                .map(|m| m.start());
+            self.next_keyword = self.next_keyword_from(from);
         }
         if self.trace_from == usize::MAX || self.next_trace.is_some_and(|p| p < from) {
             self.trace_from = from;
@@ -156,6 +174,22 @@ impl Candidates<'_> {
         match (self.next_keyword, self.next_trace) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
+        }
+    }
+}
+
+impl Candidates<'_> {
+    fn next_keyword_from(&self, from: usize) -> Option<usize> {
+        let mut at = from.min(self.lower.len());
+        loop {
+            let m = self
+                .prefilter
+                .block
+                .find(Input::new(self.lower).span(at..self.lower.len()))?;
+            match &self.prefilter.exact[m.pattern().as_usize()] {
+                Some(wanted) if self.block[m.range()] != wanted[..] => at = m.start() + 1,
+                _ => return Some(m.start()),
+            }
         }
     }
 }

@@ -126,7 +126,8 @@ pub struct Rule {
     pub severity: Severity,
     /// How it matches.
     pub matcher: Matcher,
-    /// Literals (lowercase) at least one of which every match contains.
+    /// Literals at least one of which every match contains (as written: pattern rules whose regex
+    /// is case-sensitive need them in this case; everything else ignores case).
     pub keywords: Vec<String>,
     /// Known prefixes of the secret.
     pub prefixes: Vec<&'static str>,
@@ -305,11 +306,7 @@ impl RuleSpec {
             }
             _ => return Err(err("needs exactly one of `regex` and `params`".into())),
         };
-        let mut keywords: Vec<String> = self
-            .keywords
-            .iter()
-            .map(|k| k.to_ascii_lowercase())
-            .collect();
+        let mut keywords: Vec<String> = self.keywords.clone();
         if keywords.iter().any(String::is_empty) {
             return Err(err("keywords must not be empty strings".into()));
         }
