@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Scan(args) => scan_command(args),
         Command::Rules(args) => rules_command(args),
+        Command::Inspect(args) => crate::inspect::command(args),
         Command::Summary(args) => summary_command(args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
@@ -118,6 +119,8 @@ fn scan_command(args: ScanArgs) -> i32 {
         segment_size: args
             .segment_size
             .unwrap_or(ScanOptions::default().segment_size),
+        max_decompressed: args.max_decompressed_size,
+        formats: setup.formats.clone(),
     };
     let result = scan::run(walked, &setup.detector, &options, &mut sink).and_then(|summary| {
         sink.progress.finish();
@@ -159,6 +162,7 @@ struct ScanSetup {
     walk_options: WalkOptions,
     detector: Detector,
     filter: FindingFilter,
+    formats: crate::logformat::FormatMap,
 }
 
 impl ScanSetup {
@@ -177,6 +181,7 @@ impl ScanSetup {
             .map_err(|e| e.to_string())?;
         let mut rules = builtin;
         let mut allowlist = None;
+        let mut format_rules = Vec::new();
         if let Some(config) = config {
             eprintln!(
                 "logleaks: using config {} ({} custom rule{})",
@@ -189,7 +194,10 @@ impl ScanSetup {
             }
             rules.extend(config.rules);
             allowlist = Some(config.allowlist);
+            format_rules = config.formats;
         }
+        let formats =
+            crate::logformat::FormatMap::from_options(args.log_format.as_deref(), format_rules)?;
         let timezone = args
             .timezone
             .as_deref()
@@ -233,6 +241,7 @@ impl ScanSetup {
             walk_options,
             detector: Detector::new(rules),
             filter,
+            formats,
         })
     }
 }

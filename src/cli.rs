@@ -24,6 +24,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the detection rules.
     Rules(RulesArgs),
+    /// Say what logleaks makes of each file: compression, detected format, lines recognised.
+    Inspect(InspectArgs),
     /// Summarise `jsonl` findings per secret: counts, first and last seen, clients, statuses.
     Summary(SummaryArgs),
     /// Print a shell completion script.
@@ -103,10 +105,16 @@ pub struct ScanArgs {
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
-    /// Read every file as this log type instead of detecting it
-    /// (combined, common, vhost_combined, raw).
-    #[arg(long, value_name = "TYPE", value_parser = parse_log_type)]
+    /// Read every file as this log type instead of detecting it (`logleaks inspect` shows what
+    /// is detected).
+    #[arg(long, value_name = "TYPE", value_parser = log_type_parser())]
     pub log_type: Option<crate::logformat::LogType>,
+
+    /// Read every file with this custom format: an Apache `LogFormat` string
+    /// (`%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{X-Api-Key}i`) or an nginx
+    /// `log_format` string (`$remote_addr - $remote_user [$time_local] "$request" $status …`).
+    #[arg(long, value_name = "STRING", conflicts_with = "log_type")]
+    pub log_format: Option<String>,
 
     /// Add `source` = NAME to every finding (e.g. the machine the logs came from).
     #[arg(long, value_name = "NAME")]
@@ -157,6 +165,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
 
+    /// Stop decompressing an input after SIZE decompressed bytes (suffixes K, M, G, T: `10M`),
+    /// and report it as an error; a guard against decompression bombs. Default: unlimited.
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_size)]
+    pub max_decompressed_size: Option<u64>,
+
     /// Split plain files into ranges of about this many bytes for parallel scanning (for tests).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub segment_size: Option<u64>,
@@ -164,6 +177,44 @@ pub struct ScanArgs {
     /// Make SARIF file URIs relative to DIR instead of the current directory.
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,
+}
+
+/// Arguments of `logleaks inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files and directories to inspect (directories recursively); `-` or nothing with piped
+    /// input reads standard input.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+    pub format: InspectFormat,
+
+    /// Read every file as this log type instead of detecting it.
+    #[arg(long, value_name = "TYPE", value_parser = log_type_parser())]
+    pub log_type: Option<crate::logformat::LogType>,
+
+    /// Read every file with this custom format (Apache `LogFormat` or nginx `log_format`).
+    #[arg(long, value_name = "STRING", conflicts_with = "log_type")]
+    pub log_format: Option<String>,
+
+    /// Read `[[formats]]` from FILE (default: `.logleaks.toml` in the current directory, if
+    /// present).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+/// Output formats of `logleaks inspect`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    /// Aligned columns.
+    Table,
+    /// A JSON array of per-file objects.
+    Json,
 }
 
 /// Arguments of `logleaks summary`.
@@ -212,15 +263,12 @@ pub enum RulesFormat {
     Json,
 }
 
-fn parse_log_type(name: &str) -> Result<crate::logformat::LogType, String> {
-    crate::logformat::LogType::from_name(name).ok_or_else(|| {
-        let names: Vec<_> = crate::logformat::LogType::ALL
-            .iter()
-            .map(|t| t.name())
-            .collect();
-        format!(
-            "unknown log type `{name}`; known types: {}",
-            names.join(", ")
-        )
-    })
+/// `--log-type`: one of the names of [`crate::logformat::LogType::ALL`], listed in `--help`.
+fn log_type_parser() -> impl clap::builder::TypedValueParser<Value = crate::logformat::LogType> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(crate::logformat::LogType::NAMES).map(
+        |name: String| {
+            crate::logformat::LogType::from_name(&name).unwrap_or(crate::logformat::LogType::Raw)
+        },
+    )
 }

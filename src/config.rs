@@ -27,6 +27,8 @@ pub struct Config {
     pub allowlist: Allowlist,
     /// Things worth telling the user (e.g. a rule that makes every line a candidate).
     pub notes: Vec<String>,
+    /// `[[formats]]`: file globs and the format of the files they match, in order.
+    pub formats: Vec<(Vec<String>, crate::logformat::FormatChoice)>,
 }
 
 /// What a config error says: the file, the line when known, and the problem.
@@ -122,6 +124,25 @@ struct ConfigFile {
     #[serde(default)]
     rules: Vec<RuleSpec>,
     allowlist: Option<AllowlistSpec>,
+    #[serde(default)]
+    formats: Vec<FormatsSpec>,
+}
+
+/// `[[formats]]`: `files = "access*.log"` (or a list) and `log_format = "…"` or `log_type = "…"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormatsSpec {
+    files: OneOrMany,
+    log_format: Option<String>,
+    log_type: Option<String>,
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -251,6 +272,22 @@ pub fn parse(path: &Path, text: &str, builtin: &[&'static Rule]) -> Result<Confi
         .map_err(|(id, message)| fail(line_of_id(text, &id), message))?;
     if let Some(allow) = file.allowlist {
         config.allowlist = allowlist(allow).map_err(|m| fail(line_of(text, "[allowlist]"), m))?;
+    }
+    for (n, spec) in file.formats.into_iter().enumerate() {
+        let line = nth_line_of(text, "[[formats]]", n);
+        let files = match spec.files {
+            OneOrMany::One(f) => vec![f],
+            OneOrMany::Many(list) => list,
+        };
+        for glob in &files {
+            Glob::new(glob).map_err(|e| fail(line, format!("[[formats]] files `{glob}`: {e}")))?;
+        }
+        let choice = crate::logformat::FormatChoice::from_spec(
+            spec.log_type.as_deref(),
+            spec.log_format.as_deref(),
+        )
+        .map_err(|m| fail(line, format!("[[formats]]: {m}")))?;
+        config.formats.push((files, choice));
     }
     Ok(config)
 }
@@ -492,6 +529,15 @@ fn line_of_id(text: &str, id: &str) -> Option<usize> {
         .map(|n| n + 1)
 }
 
+/// The 1-based line of the `n`-th (0-based) line containing `needle`.
+fn nth_line_of(text: &str, needle: &str, n: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .nth(n)
+        .map(|(i, _)| i + 1)
+}
+
 fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|n| n + 1)
 }
@@ -606,6 +652,35 @@ paths = ['''fixtures/''']
         assert_eq!(config.notes.len(), 1);
         assert_eq!(config.allowlist.file_regexes.len(), 1);
         assert_eq!(config.allowlist.per_rule.len(), 1);
+    }
+
+    #[test]
+    fn formats_map_globs_to_formats() {
+        let config = parse_str(
+            r#"
+[[formats]]
+files = "access*.log"
+log_format = '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{X-Api-Key}i'
+
+[[formats]]
+files = ["error.log", "*.err"]
+log_type = "nginx_error"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.formats.len(), 2);
+        assert_eq!(config.formats[1].0, ["error.log", "*.err"]);
+        let e = parse_str("[[formats]]\nfiles = \"x\"\nlog_type = \"nope\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("test.toml:1:") && e.contains("unknown log type"),
+            "{e}"
+        );
+        let e = parse_str("[[formats]]\nfiles = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("log_type"), "{e}");
     }
 
     #[test]

@@ -205,6 +205,19 @@ pub struct Details {
     /// `"valid"` when the credential's built-in checksum was verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum: Option<&'static str>,
+    /// AWS unique ids: what the prefix says the id is, e.g. `long_term_access_key` (`AKIA`),
+    /// `temporary_access_key` (`ASIA`), `role` (`AROA`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_key_type: Option<&'static str>,
+    /// AWS unique ids: the 12-digit account id the id encodes (ids issued since about 2019).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_account_id: Option<String>,
+    /// Who issued the credential, e.g. `pypi.org` or a Sentry host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// `live` or `test`, for keys that say which.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<&'static str>,
     /// A note for the reader, e.g. why the severity was lowered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

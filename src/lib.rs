@@ -14,6 +14,7 @@ pub mod detect;
 pub mod filter;
 pub mod finding;
 pub mod input;
+pub mod inspect;
 pub mod logformat;
 pub mod report;
 pub mod rules;

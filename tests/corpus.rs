@@ -165,6 +165,11 @@ const EXPECTED: &[(&str, u64, &str, &str, &str)] = &[
         "auth",
         "ZoneMinder auth= login hash",
     ),
+    ("combined/elastic-examples-apache_logs.log", 4293, "session-id-param", "sid", "phpBB forum session id in a referer URL (viewtopic.php?...&sid=<32 hex>): it logs the visitor in"),
+    ("combined/elastic-examples-apache_logs.log", 4304, "session-id-param", "sid", "phpBB forum session id in a referer URL (viewtopic.php?...&sid=<32 hex>): it logs the visitor in"),
+    ("combined/elastic-examples-apache_logs.log", 4333, "session-id-param", "sid", "phpBB forum session id in a referer URL (viewtopic.php?...&sid=<32 hex>): it logs the visitor in"),
+    ("combined/elastic-examples-apache_logs.log", 4660, "session-id-param", "sid", "phpBB forum session id in a referer URL (viewtopic.php?...&sid=<32 hex>): it logs the visitor in"),
+    ("combined/elastic-examples-apache_logs.log", 6560, "session-id-param", "sid", "phpBB forum session id in a referer URL (viewtopic.php?...&sid=<32 hex>): it logs the visitor in"),
     (
         "common/hrjasn-xampp-apache-access.log",
         400,

@@ -15,6 +15,10 @@ use crate::rules::{checks, Matcher, Rule};
 
 pub use prefilter::{lowercase_into, Candidates, Prefilter};
 
+/// Longest part of one value that is decoded and matched (the rest of a longer value is still
+/// matched raw by the whole-line pass).
+pub const MAX_VALUE_LEN: usize = 1 << 20;
+
 /// URLs nested inside parameters are followed this deep.
 pub const MAX_DECODE_DEPTH: usize = 4;
 
@@ -420,6 +424,8 @@ impl LineWalk<'_> {
         depth: usize,
     ) {
         self.depth = depth;
+        // A credential is never this long; decoding a longer value costs memory for nothing.
+        let value = value.slice(0..value.len().min(MAX_VALUE_LEN));
         let raw_value = value;
         let decoded;
         let value = if needs_decoding(value.bytes) {
@@ -439,7 +445,7 @@ impl LineWalk<'_> {
                 // Every name a parameter rule accepts ends with one of its keywords.
                 if !stems
                     .iter()
-                    .any(|stem| memchr::memmem::find(&lower_name, stem).is_some())
+                    .any(|stem| lower_name.windows(stem.len()).any(|w| w == &stem[..]))
                 {
                     continue;
                 }

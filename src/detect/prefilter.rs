@@ -18,10 +18,11 @@ use crate::rules::Rule;
 /// The keyword automata.
 #[derive(Debug)]
 pub struct Prefilter {
-    /// All keywords, lowercase, for lowercased blocks.
-    block: AhoCorasick,
-    /// For each `block` pattern, the exact original bytes a match needs, if any.
-    exact: Vec<Option<Vec<u8>>>,
+    /// Searchers for the anchors (short lowercase prefixes of all keywords) in lowercased
+    /// blocks, each with the keywords that start with each of its anchors.
+    blocks: Vec<(AhoCorasick, Vec<Vec<usize>>)>,
+    /// Every keyword, lowercase, with the exact original bytes a match needs, if any.
+    keywords: Vec<(Vec<u8>, Option<Vec<u8>>)>,
     /// Pattern-rule keywords, case-insensitive, overlapping, for choosing rules per value.
     select: AhoCorasick,
     /// For each `select` pattern, the pattern rules it selects.
@@ -80,18 +81,30 @@ impl Prefilter {
                 rules_of_pattern[slot].push(index as u16);
             }
         }
-        let block = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&all)
-            .expect("keyword automaton is small");
+        let (anchors, members) = anchors(&all);
+        // The packed SIMD search takes a limited number of literals: enough searchers share them.
+        let searchers = anchors.len().div_ceil(MAX_ANCHORS).max(1);
+        let per_searcher = anchors.len().div_ceil(searchers).max(1);
+        let blocks = anchors
+            .chunks(per_searcher)
+            .zip(members.chunks(per_searcher))
+            .map(|(anchors, members)| {
+                let automaton = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(anchors)
+                    .expect("keyword automaton is small");
+                (automaton, members.to_vec())
+            })
+            .collect();
+        let keywords = all.into_iter().map(String::into_bytes).zip(exact).collect();
         let select = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&selecting)
             .expect("keyword automaton is small");
         Prefilter {
-            block,
-            exact,
+            blocks,
+            keywords,
             select,
             rules_of_pattern,
             always,
@@ -105,8 +118,7 @@ impl Prefilter {
             prefilter: self,
             block,
             lower,
-            next_keyword: Some(0),
-            keyword_from: usize::MAX,
+            next_keyword: vec![(usize::MAX, None); self.blocks.len()],
             next_trace: Some(0),
             trace_from: usize::MAX,
         }
@@ -133,6 +145,37 @@ impl Prefilter {
     }
 }
 
+/// Most anchors per packed SIMD searcher (it is fastest with few literals).
+const MAX_ANCHORS: usize = 48;
+
+/// The first 4 bytes of every keyword (the packed SIMD search looks at 3 at most), made prefix-free
+/// so that at most one anchor matches at any position. Returns the anchors and, for each, the
+/// keywords starting with it (a match is confirmed against them).
+fn anchors(keywords: &[String]) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    let mut anchors: Vec<Vec<u8>> = keywords
+        .iter()
+        .map(|k| k.as_bytes()[..k.len().min(4)].to_vec())
+        .collect();
+    prefix_free(&mut anchors);
+    let members = anchors
+        .iter()
+        .map(|a| {
+            (0..keywords.len())
+                .filter(|&k| keywords[k].as_bytes().starts_with(a))
+                .collect()
+        })
+        .collect();
+    (anchors, members)
+}
+
+/// Sorts, dedups and drops every anchor that another anchor is a prefix of.
+fn prefix_free(anchors: &mut Vec<Vec<u8>>) {
+    anchors.sort();
+    anchors.dedup();
+    let all = anchors.clone();
+    anchors.retain(|a| !all.iter().any(|b| b != a && a.starts_with(b)));
+}
+
 /// Writes `bytes` with ASCII letters lowercased into `out`.
 pub fn lowercase_into(bytes: &[u8], out: &mut Vec<u8>) {
     out.clear();
@@ -148,9 +191,8 @@ pub struct Candidates<'a> {
     prefilter: &'a Prefilter,
     block: &'a [u8],
     lower: &'a [u8],
-    /// The first keyword at or after `keyword_from` (`None`: there is none).
-    next_keyword: Option<usize>,
-    keyword_from: usize,
+    /// Per searcher: where it last searched from, and the first keyword it found there.
+    next_keyword: Vec<(usize, Option<usize>)>,
     next_trace: Option<usize>,
     trace_from: usize,
 }
@@ -163,15 +205,26 @@ impl Candidates<'_> {
             return (from < self.block.len()).then_some(from);
         }
         // Each search result is kept while it is still ahead, so no byte is searched twice.
-        if self.keyword_from == usize::MAX || self.next_keyword.is_some_and(|p| p < from) {
-            self.keyword_from = from;
-            self.next_keyword = self.next_keyword_from(from);
+        let mut keyword = None;
+        for searcher in 0..self.next_keyword.len() {
+            let (searched_from, found) = self.next_keyword[searcher];
+            let found = if searched_from == usize::MAX || found.is_some_and(|p| p < from) {
+                let found = self.next_keyword_from(searcher, from);
+                self.next_keyword[searcher] = (from, found);
+                found
+            } else {
+                found
+            };
+            keyword = match (keyword, found) {
+                (Some(a), Some(b)) => Some(b.min(a)),
+                (a, b) => a.or(b),
+            };
         }
         if self.trace_from == usize::MAX || self.next_trace.is_some_and(|p| p < from) {
             self.trace_from = from;
             self.next_trace = next_trace(self.block, from);
         }
-        match (self.next_keyword, self.next_trace) {
+        match (keyword, self.next_trace) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
@@ -179,17 +232,24 @@ impl Candidates<'_> {
 }
 
 impl Candidates<'_> {
-    fn next_keyword_from(&self, from: usize) -> Option<usize> {
+    fn next_keyword_from(&self, searcher: usize, from: usize) -> Option<usize> {
+        let prefilter = self.prefilter;
+        let (automaton, members) = &prefilter.blocks[searcher];
         let mut at = from.min(self.lower.len());
         loop {
-            let m = self
-                .prefilter
-                .block
-                .find(Input::new(self.lower).span(at..self.lower.len()))?;
-            match &self.prefilter.exact[m.pattern().as_usize()] {
-                Some(wanted) if self.block[m.range()] != wanted[..] => at = m.start() + 1,
-                _ => return Some(m.start()),
+            let m = automaton.find(Input::new(self.lower).span(at..self.lower.len()))?;
+            let p = m.start();
+            let confirmed = members[m.pattern().as_usize()].iter().any(|&k| {
+                let (lower, exact) = &prefilter.keywords[k];
+                self.lower[p..].starts_with(lower)
+                    && exact
+                        .as_ref()
+                        .is_none_or(|e| self.block[p..].starts_with(e))
+            });
+            if confirmed {
+                return Some(p);
             }
+            at = p + 1;
         }
     }
 }
@@ -248,6 +308,42 @@ mod tests {
         ] {
             assert_eq!(next_trace(text.as_bytes(), 0).is_some(), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn anchors_are_prefix_free_and_cover_every_keyword() {
+        let keywords: Vec<String> = [
+            "sk-",
+            "sk-ant-",
+            "sk_live_",
+            "ghp_",
+            "gho_",
+            "github_pat_",
+            "key=",
+        ]
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+        let (anchors, members) = anchors(&keywords);
+        assert_eq!(
+            anchors,
+            [
+                b"gho_".to_vec(),
+                b"ghp_".to_vec(),
+                b"gith".to_vec(),
+                b"key=".to_vec(),
+                b"sk-".to_vec(),
+                b"sk_l".to_vec()
+            ]
+        );
+        let covered: usize = members.iter().map(Vec::len).sum();
+        assert_eq!(covered, keywords.len());
+        let detector = crate::detect::Detector::builtin();
+        assert!(detector
+            .prefilter()
+            .blocks
+            .iter()
+            .all(|(a, _)| a.patterns_len() <= MAX_ANCHORS));
     }
 
     #[test]

@@ -1,17 +1,26 @@
-//! Input: which files to read, how to open them (plain or compressed), and how to cut their
-//! content into line-aligned blocks.
+//! Input: which files to read, how to open them (plain, compressed, or archives of logs read
+//! member by member), and how to cut their content into line-aligned blocks.
 //!
 //! Nothing here parses log lines or knows about credentials.
 
+mod archive;
+mod budget;
 mod classify;
+mod failure;
 mod lines;
 mod open;
+mod pump;
 mod walk;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use archive::{
+    read_input, sniff_archive, ArchiveKind, Member, MemberContent, ReadError, ReadOptions,
+};
+pub use budget::parse_size;
 pub use classify::{classify, Content};
+pub use failure::{read_problem, ReadFailure, ReadProblem};
 pub use lines::{count_lines, Block, BlockReader, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN};
 pub use open::{open, sniff_compression, Compression, Opened};
 pub use walk::{describe_io_error, walk, WalkError, WalkOptions, Walked};

@@ -1,8 +1,11 @@
-//! The Common Log Format family: Apache/nginx `common`, `combined` and `vhost_combined`.
+//! The Common Log Format family: Apache/nginx `common`, `combined` and `vhost_combined`, and
+//! the formats that append to `combined`: Kubernetes ingress-nginx `upstreaminfo` and Traefik's
+//! CLF (lighttpd and varnishncsa read exactly like `combined`).
 //!
 //! `host ident user [time] "request" status size ["referer" "user-agent"] [more…]`, with an
 //! optional `vhost:port ` in front. Quoted fields may hold `\"` (Apache) or `\x22` (nginx).
 
+use super::cursor::{is_digits, status, Cursor};
 use super::{Field, Record, Shape, TimeSyntax};
 use crate::finding::FieldName;
 
@@ -11,20 +14,41 @@ use crate::finding::FieldName;
 pub enum Variant {
     /// Referer and user agent required.
     Combined,
-    /// Ends after the size (anything after is ignored).
+    /// Ends after the size (a referer and user agent that follow are read as such).
     Common,
-    /// `vhost:port` first, then combined.
+    /// `vhost:port` (or `vhost`) first, then combined.
     VhostCombined,
+    /// ingress-nginx `upstreaminfo`: combined, then `request_length request_time
+    /// [upstream_name] [alternative_upstream_name] upstream_addr … req_id`.
+    IngressNginx,
+    /// Traefik: combined, then `requests "router" "backend URL" 12ms`.
+    Traefik,
 }
 
 /// Parses one line; `None` when it does not have the variant's shape.
 pub fn parse(line: &[u8], variant: Variant) -> Option<Record> {
-    let mut cursor = Cursor { line, pos: 0 };
+    let (mut record, rest) = parse_with_rest(line, variant)?;
+    // Whatever a site appended after the standard fields is scanned as text.
+    if rest < line.len() {
+        record
+            .fields
+            .push(Field::new(FieldName::Line, rest..line.len(), Shape::Text));
+    }
+    Some(record)
+}
+
+/// Parses the standard fields of one line: the record, and where the rest of the line starts.
+pub fn parse_with_rest(line: &[u8], variant: Variant) -> Option<(Record, usize)> {
+    let mut cursor = Cursor::new(line);
     if variant == Variant::VhostCombined {
+        // `%v:%p` (Apache's vhost_combined), or `%v` alone.
         let vhost = cursor.token()?;
-        let colon = memchr::memrchr(b':', &line[vhost.clone()])?;
-        let port = &line[vhost.start + colon + 1..vhost.end];
-        if port.is_empty() || !port.iter().all(u8::is_ascii_digit) {
+        let vhost = &line[vhost];
+        if let Some(colon) = memchr::memrchr(b':', vhost) {
+            if !is_digits(&vhost[colon + 1..]) {
+                return None;
+            }
+        } else if !vhost.iter().any(u8::is_ascii_alphabetic) {
             return None;
         }
     }
@@ -32,11 +56,13 @@ pub fn parse(line: &[u8], variant: Variant) -> Option<Record> {
     let _ident = cursor.token()?;
     let _user = cursor.token()?;
     let time = cursor.bracketed()?;
+    if line[time.clone()].get(2) != Some(&b'/') {
+        return None;
+    }
     let request = cursor.quoted()?;
-    let status = cursor.token()?;
-    let status = parse_status(&line[status])?;
+    let status = status(&line[cursor.token()?])?;
     let size = cursor.token()?;
-    if !(line[size.clone()] == *b"-" || line[size].iter().all(u8::is_ascii_digit)) {
+    if !(line[size.clone()] == *b"-" || is_digits(&line[size])) {
         return None;
     }
     let mut record = Record {
@@ -45,149 +71,60 @@ pub fn parse(line: &[u8], variant: Variant) -> Option<Record> {
         status,
         ..Record::default()
     };
-    add_request(line, request, &mut record);
-    if variant != Variant::Common {
+    record.add_request_line(line, request);
+    let after_size = cursor;
+    let referer_and_agent = (|| {
         let referer = cursor.quoted()?;
         let user_agent = cursor.quoted()?;
-        if line[referer.clone()] != *b"-" {
-            record.fields.push(Field {
-                name: FieldName::Referer,
-                span: referer,
-                shape: Shape::Url,
-                escaping: super::Escaping::Log,
-            });
+        Some((referer, user_agent))
+    })();
+    match (variant, referer_and_agent) {
+        (_, Some((referer, user_agent))) => {
+            record.push(line, Field::new(FieldName::Referer, referer, Shape::Url));
+            record.add_user_agent(line, user_agent);
         }
-        record.fields.push(Field {
-            name: FieldName::Header("user-agent".into()),
-            span: user_agent.clone(),
-            shape: Shape::Text,
-            escaping: super::Escaping::Log,
-        });
-        record.user_agent = Some(user_agent);
+        (Variant::Common, None) => cursor = after_size,
+        (_, None) => return None,
     }
-    // Whatever a site appended after the standard fields is scanned as text.
+    match variant {
+        Variant::IngressNginx => ingress_trailer(line, &mut cursor)?,
+        Variant::Traefik => traefik_trailer(line, &mut cursor, &mut record)?,
+        _ => {}
+    }
     cursor.skip_spaces();
-    if cursor.pos < line.len() {
-        record.fields.push(Field {
-            name: FieldName::Line,
-            span: cursor.pos..line.len(),
-            shape: Shape::Text,
-            escaping: super::Escaping::Log,
-        });
-    }
-    Some(record)
+    Some((record, cursor.pos))
 }
 
-/// Splits `"METHOD target PROTOCOL"` into method and target; a request line of any other shape
-/// (binary junk, a bare path) is scanned as text.
-fn add_request(line: &[u8], request: std::ops::Range<usize>, record: &mut Record) {
-    let bytes = &line[request.clone()];
-    let first_space = memchr::memchr(b' ', bytes);
-    let method_ok = first_space.is_some_and(|n| {
-        n > 0
-            && bytes[..n]
-                .iter()
-                .all(|b| b.is_ascii_uppercase() || *b == b'-')
-    });
-    if let (true, Some(sp)) = (method_ok, first_space) {
-        let mut target_end = bytes.len();
-        if let Some(last) = memchr::memrchr(b' ', bytes) {
-            if last > sp && bytes[last + 1..].starts_with(b"HTTP/") {
-                target_end = last;
-            }
-        }
-        record.method = Some(request.start..request.start + sp);
-        record.fields.push(Field {
-            name: FieldName::RequestPath,
-            span: request.start + sp + 1..request.start + target_end,
-            shape: Shape::RequestTarget,
-            escaping: super::Escaping::Log,
-        });
-    } else if !bytes.is_empty() && bytes != b"-" {
-        record.fields.push(Field {
-            name: FieldName::Line,
-            span: request,
-            shape: Shape::Text,
-            escaping: super::Escaping::Log,
-        });
+/// `request_length request_time [upstream] [alternative] upstream_addr…`.
+fn ingress_trailer(line: &[u8], cursor: &mut Cursor<'_>) -> Option<()> {
+    let length = cursor.token()?;
+    let time = cursor.token()?;
+    if !is_digits(&line[length]) || !super::cursor::is_number_or_dash(&line[time]) {
+        return None;
     }
+    cursor.bracketed()?;
+    cursor.bracketed()?;
+    // upstream_addr, upstream_response_length, upstream_response_time, upstream_status, req_id
+    cursor.pos = line.len();
+    Some(())
 }
 
-fn parse_status(bytes: &[u8]) -> Option<Option<u16>> {
-    match bytes {
-        b"-" => Some(None),
-        [a, b, c] if bytes.iter().all(u8::is_ascii_digit) => Some(Some(
-            (*a - b'0') as u16 * 100 + (*b - b'0') as u16 * 10 + (*c - b'0') as u16,
-        )),
-        _ => None,
+/// `requests "router" "backend URL" 12ms`.
+fn traefik_trailer(line: &[u8], cursor: &mut Cursor<'_>, record: &mut Record) -> Option<()> {
+    let count = cursor.token()?;
+    if !is_digits(&line[count]) {
+        return None;
     }
-}
-
-struct Cursor<'a> {
-    line: &'a [u8],
-    pos: usize,
-}
-
-impl Cursor<'_> {
-    fn skip_spaces(&mut self) {
-        while self.line.get(self.pos) == Some(&b' ') {
-            self.pos += 1;
-        }
+    cursor.quoted()?;
+    let backend = cursor.quoted()?;
+    let duration = cursor.token()?;
+    if !line[duration].ends_with(b"ms") {
+        return None;
     }
-
-    /// A run of non-space bytes.
-    fn token(&mut self) -> Option<std::ops::Range<usize>> {
-        self.skip_spaces();
-        let start = self.pos;
-        let end = memchr::memchr(b' ', &self.line[start..]).map_or(self.line.len(), |p| start + p);
-        if end == start {
-            return None;
-        }
-        self.pos = end;
-        Some(start..end)
+    if memchr::memmem::find(&line[backend.clone()], b"://").is_some() {
+        record.push(line, Field::new(FieldName::Upstream, backend, Shape::Url));
     }
-
-    /// `[…]`, returning the inside.
-    fn bracketed(&mut self) -> Option<std::ops::Range<usize>> {
-        self.skip_spaces();
-        if self.line.get(self.pos) != Some(&b'[') {
-            return None;
-        }
-        let start = self.pos + 1;
-        let end = start + memchr::memchr(b']', &self.line[start..])?;
-        self.pos = end + 1;
-        Some(start..end)
-    }
-
-    /// `"…"`, returning the inside. The closing quote is one that is not escaped and is followed
-    /// by a space or the end of the line.
-    fn quoted(&mut self) -> Option<std::ops::Range<usize>> {
-        self.skip_spaces();
-        if self.line.get(self.pos) != Some(&b'"') {
-            return None;
-        }
-        let start = self.pos + 1;
-        let mut i = start;
-        while let Some(p) = memchr::memchr(b'"', &self.line[i..]) {
-            let q = i + p;
-            let escaped = q > start
-                && self.line[q - 1] == b'\\'
-                && !ends_with_escaped_backslash(&self.line[start..q - 1]);
-            let closes = matches!(self.line.get(q + 1), None | Some(b' '));
-            if !escaped && closes {
-                self.pos = q + 1;
-                return Some(start..q);
-            }
-            i = q + 1;
-        }
-        None
-    }
-}
-
-/// True when `bytes` ends in an odd number of backslashes' worth of escape, i.e. the backslash
-/// that follows it is itself escaped.
-fn ends_with_escaped_backslash(bytes: &[u8]) -> bool {
-    bytes.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+    Some(())
 }
 
 #[cfg(test)]
@@ -252,6 +189,27 @@ mod tests {
         assert!(parse(vhost.as_bytes(), Variant::VhostCombined).is_some());
         assert!(parse(vhost.as_bytes(), Variant::Combined).is_none());
         assert!(parse(common.as_bytes(), Variant::VhostCombined).is_none());
+        // A common line followed by a referer and user agent gives them as such.
+        let mixed = r#"1.2.3.4 - - [27/Nov/2026:10:00:00 +0000] "GET / HTTP/1.0" 200 - "https://r.example/?a=b" "ua""#;
+        let r = parse(mixed.as_bytes(), Variant::Common).unwrap();
+        assert_eq!(
+            field(mixed, &r, &FieldName::Referer),
+            "https://r.example/?a=b"
+        );
+    }
+
+    #[test]
+    fn ingress_and_traefik() {
+        let ingress = r#"192.0.2.1 - - [07/Feb/2026:11:48:51 +0000] "POST /products?api_key=x HTTP/1.1" 200 59 "-" "curl/7.54.0" 89 0.001 [default-web-8080] [] 172.17.0.5:8080 59 0.000 200 529a007902362a5f51385a5fa7049884"#;
+        assert!(parse(ingress.as_bytes(), Variant::IngressNginx).is_some());
+        assert!(parse(ingress.as_bytes(), Variant::Traefik).is_none());
+        let traefik = r#"172.17.0.1 - - [08/Dec/2026:09:16:05 +0000] "GET /a HTTP/1.1" 200 414 "-" "-" 500 "web@docker" "http://172.17.0.3:80/x?token=abc" 0ms"#;
+        let r = parse(traefik.as_bytes(), Variant::Traefik).unwrap();
+        assert_eq!(
+            field(traefik, &r, &FieldName::Upstream),
+            "http://172.17.0.3:80/x?token=abc"
+        );
+        assert!(parse(traefik.as_bytes(), Variant::IngressNginx).is_none());
     }
 
     #[test]

@@ -16,6 +16,25 @@ pub enum Validator {
     NotPlaceholder,
     /// Something a person could have typed as a password (see [`is_password_like`]).
     PasswordLike,
+    /// Provider tokens: not a documentation example or a template (see [`is_example_token`]).
+    NotExample,
+    /// AWS key ids: not a documentation key; the key type from the prefix and, for newer ids, the
+    /// account id encoded in the id (see [`aws_key_type`] and [`aws_account_id`]).
+    AwsKeyId,
+    /// `Basic` credentials: base64 of `user:password` with a non-empty password.
+    BasicAuth,
+    /// Opaque tokens: random looking (see [`is_credential_like`]) and not the shape of a token
+    /// that a specific built-in rule reports (see [`has_provider_shape`]).
+    OpaqueToken,
+    /// PyPI tokens: the index that issued them, from the macaroon's location.
+    Pypi,
+    /// OpenAI keys: notes the `T3BlbkFJ` marker.
+    OpenAi,
+    /// Keys that say whether they are live or test (Stripe `_live_`/`_test_`, Braintree
+    /// `$production$`/`$sandbox$`); documentation keys are rejected.
+    Mode,
+    /// Sentry organization tokens: the payload decodes to JSON; the issuer is its Sentry host.
+    SentryOrgToken,
 }
 
 impl Validator {
@@ -26,6 +45,14 @@ impl Validator {
             "jwt" => Self::Jwt,
             "not-placeholder" => Self::NotPlaceholder,
             "password-like" => Self::PasswordLike,
+            "not-example" => Self::NotExample,
+            "aws-key-id" => Self::AwsKeyId,
+            "basic-auth" => Self::BasicAuth,
+            "opaque-token" => Self::OpaqueToken,
+            "pypi" => Self::Pypi,
+            "openai" => Self::OpenAi,
+            "mode" => Self::Mode,
+            "sentry-org-token" => Self::SentryOrgToken,
             _ => return None,
         })
     }
@@ -40,6 +67,36 @@ impl Validator {
             Self::Jwt => is_jwt(secret).then(Details::default),
             Self::NotPlaceholder => (!is_placeholder(secret)).then(Details::default),
             Self::PasswordLike => is_password_like(secret).then(Details::default),
+            Self::NotExample => (!is_example_token(secret)).then(Details::default),
+            Self::AwsKeyId => (!is_example_token(secret)).then(|| Details {
+                aws_key_type: aws_key_type(secret),
+                aws_account_id: aws_account_id(secret),
+                ..Details::default()
+            }),
+            Self::BasicAuth => basic_credentials_valid(secret).then(Details::default),
+            Self::OpaqueToken => {
+                (is_credential_like(secret) && !has_provider_shape(secret)).then(Details::default)
+            }
+            Self::Pypi => pypi_issuer(secret).map(|issuer| Details {
+                issuer: Some(issuer.to_string()),
+                ..Details::default()
+            }),
+            Self::OpenAi => Some(Details {
+                note: memchr::memmem::find(secret, OPENAI_MARKER.as_bytes()).map(|_| {
+                    format!(
+                        "carries {OPENAI_MARKER}, base64 of \"OpenAI\", the marker of OpenAI keys"
+                    )
+                }),
+                ..Details::default()
+            }),
+            Self::Mode => (!is_example_token(secret)).then(|| Details {
+                mode: key_mode(secret),
+                ..Details::default()
+            }),
+            Self::SentryOrgToken => sentry_org_token_issuer(secret).map(|issuer| Details {
+                issuer,
+                ..Details::default()
+            }),
         }
     }
 }
@@ -53,6 +110,10 @@ pub enum ValueCheck {
     CredentialLike,
     /// Anything a person might type as a password (see [`is_password_like`]).
     Password,
+    /// A session identifier (see [`is_session_id_like`]).
+    SessionId,
+    /// Not a documentation example or a template (see [`is_example_token`]).
+    NotExample,
 }
 
 impl ValueCheck {
@@ -62,6 +123,8 @@ impl ValueCheck {
             "any" => Self::Any,
             "credential-like" => Self::CredentialLike,
             "password" => Self::Password,
+            "session-id" => Self::SessionId,
+            "not-example" => Self::NotExample,
             _ => return None,
         })
     }
@@ -72,6 +135,8 @@ impl ValueCheck {
             Self::Any => !value.is_empty() && !is_placeholder(value),
             Self::CredentialLike => is_credential_like(value),
             Self::Password => is_password_like(value),
+            Self::SessionId => is_session_id_like(value),
+            Self::NotExample => !value.is_empty() && !is_example_token(value),
         }
     }
 }
@@ -148,20 +213,76 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "[",
 ];
 
+/// Secrets published in vendors' documentation and emulators: they grant nothing to anyone.
+const DOCUMENTATION_SECRETS: &[&str] = &[
+    // AWS documentation access keys.
+    "AKIAIOSFODNN7EXAMPLE",
+    "ASIAIOSFODNN7EXAMPLE",
+    "AKIAI44QH8DHBEXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    // The account key of Azurite and the Azure storage emulator (devstoreaccount1).
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    // Stripe's documentation test keys.
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    // RFC 6749 and RFC 6750 example tokens.
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "mF_9.B5f-4.1JqM",
+];
+
 /// True when `value` is a placeholder (`YOUR_API_KEY`, `<api_key>`, `{{token}}`, `${KEY}`,
 /// `xxxx…`, `null`, `changeme`) or a value that logging already masked (`[FILTERED]`, `REDACTED`,
 /// `__HIDDEN__`, `***`).
 pub fn is_placeholder(value: &[u8]) -> bool {
-    let lower = value.to_ascii_lowercase();
-    if PLACEHOLDER_WORDS
-        .iter()
-        .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
-    {
+    if DOCUMENTATION_SECRETS.iter().any(|d| d.as_bytes() == value) {
+        return true;
+    }
+    static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(PLACEHOLDER_WORDS)
+            .expect("placeholder words are plain literals")
+    });
+    if words.is_match(value) {
         return true;
     }
     // One character repeated (`aaaaaaaa`, `00000000`, `********`).
+    let first = value.first().map(u8::to_ascii_lowercase);
+    value.len() >= 4 && value.iter().all(|b| Some(b.to_ascii_lowercase()) == first)
+}
+
+/// True when a token that has a provider's shape is a documentation example or a template rather
+/// than a real value: one of the published documentation secrets, a template marker (`<…>`,
+/// `{{…}}`, `${…}`), a mask (`xxxxxx`, `******`) or one character repeated, or the word
+/// `example`, `placeholder`, `redacted` or `dummy`.
+///
+/// Unlike [`is_placeholder`] it ignores short words (`none`, `null`, `your`, `test`): random
+/// tokens spell those by chance often enough (about once in a thousand 100-character tokens) that
+/// real keys would be missed.
+pub fn is_example_token(value: &[u8]) -> bool {
+    if DOCUMENTATION_SECRETS.iter().any(|d| d.as_bytes() == value) {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    let has = |w: &str| memchr::memmem::find(&lower, w.as_bytes()).is_some();
     let first = lower.first().copied();
-    lower.len() >= 4 && lower.iter().all(|&b| Some(b) == first)
+    [
+        "example",
+        "placeholder",
+        "redacted",
+        "dummy",
+        "xxxxxx",
+        "******",
+        "<",
+        "{{",
+        "${",
+    ]
+    .iter()
+    .any(|w| has(w))
+        || (lower.len() >= 4 && lower.iter().all(|&b| Some(b) == first))
 }
 
 /// Shannon entropy of the byte distribution, in bits per byte.
@@ -194,11 +315,16 @@ pub fn is_uuid(value: &[u8]) -> bool {
 }
 
 /// Values that are public by design even when sent in a credential-named parameter: Stripe
-/// publishable keys and Mapbox public tokens.
+/// publishable keys, Mapbox public tokens, Mailgun public validation keys and Datadog RUM client
+/// tokens (`pub` and 32 hex digits).
 pub fn is_public_key(value: &[u8]) -> bool {
-    ["pk_live_", "pk_test_", "pk."]
-        .iter()
-        .any(|p| value.starts_with(p.as_bytes()))
+    let datadog_client_token = value.len() == 35
+        && value.starts_with(b"pub")
+        && value[3..].iter().all(u8::is_ascii_hexdigit);
+    datadog_client_token
+        || ["pk_live_", "pk_test_", "pk.", "pubkey-"]
+            .iter()
+            .any(|p| value.starts_with(p.as_bytes()))
 }
 
 /// True when `value` could be a key or token: 16 to 4096 characters of the token alphabet, random
@@ -277,6 +403,185 @@ pub fn is_password_like(value: &[u8]) -> bool {
             | b"masked"
     );
     !(masked_or_template || repeated || placeholder)
+}
+
+/// Standard base64, with or without padding.
+const STANDARD_ANY_PADDING: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+/// What an AWS unique id is, from its four-letter prefix; `None` for an unknown prefix. Only
+/// `AKIA` (long-term access key of a user), `ASIA` (temporary STS access key), `ABIA` (STS service
+/// bearer token) and `ACCA` (context-specific credential) ids belong to credentials.
+pub fn aws_key_type(id: &[u8]) -> Option<&'static str> {
+    Some(match id.get(..4)? {
+        b"AKIA" => "long_term_access_key",
+        b"ASIA" => "temporary_access_key",
+        b"ABIA" => "sts_service_bearer_token",
+        b"ACCA" => "context_specific_credential",
+        b"AGPA" => "group",
+        b"AIDA" => "iam_user",
+        b"AROA" => "role",
+        b"AIPA" => "instance_profile",
+        b"ANPA" => "managed_policy",
+        b"ANVA" => "managed_policy_version",
+        b"APKA" => "public_key",
+        b"ASCA" => "certificate",
+        _ => return None,
+    })
+}
+
+/// The 12-digit AWS account id encoded in a 20-character unique id (`AKIA…`, `ASIA…`, `AROA…`),
+/// for ids whose fifth character is `Q`–`Z` or `2`–`7` (ids issued since about 2019); `None` for
+/// older ids, which do not encode it.
+///
+/// The 16 characters after the prefix are base32 (`A`–`Z`, `2`–`7`); the account id is bits 1 to
+/// 40 of the first six decoded bytes: `(u48 & 0x7fff_ffff_ff80) >> 7` (Tal Be'ery, "A short note
+/// on AWS KEY ID", 2023).
+pub fn aws_account_id(id: &[u8]) -> Option<String> {
+    if id.len() != 20 || aws_key_type(id).is_none() {
+        return None;
+    }
+    let value = |b: u8| match b {
+        b'A'..=b'Z' => Some(u64::from(b - b'A')),
+        b'2'..=b'7' => Some(u64::from(b - b'2') + 26),
+        _ => None,
+    };
+    let mut digits = [0u64; 16];
+    for (slot, &b) in digits.iter_mut().zip(&id[4..]) {
+        *slot = value(b)?;
+    }
+    if digits[0] < 16 {
+        return None;
+    }
+    // Ten characters carry 50 bits; the first 48 of them are the first six bytes.
+    let bits = digits[..10].iter().fold(0u64, |acc, &d| acc << 5 | d);
+    let first_six_bytes = bits >> 2;
+    let account = (first_six_bytes & 0x7fff_ffff_ff80) >> 7;
+    // 40 bits hold more than 12 digits; a larger value is not a real id.
+    (account <= 999_999_999_999).then(|| format!("{account:012}"))
+}
+
+/// True when `token` (the part after `Basic `) is base64 of printable `user:password` with a
+/// non-empty password that is not a placeholder.
+pub fn basic_credentials_valid(token: &[u8]) -> bool {
+    let Ok(decoded) = STANDARD_ANY_PADDING.decode(token) else {
+        return false;
+    };
+    if decoded.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        return false;
+    }
+    let Some(colon) = memchr::memchr(b':', &decoded) else {
+        return false;
+    };
+    let password = &decoded[colon + 1..];
+    !password.is_empty() && !is_placeholder(password)
+}
+
+/// The marker in OpenAI keys: base64 of `OpenAI`.
+const OPENAI_MARKER: &str = "T3BlbkFJ";
+
+/// The index that issued a PyPI API token, from the location caveat its macaroon starts with.
+pub fn pypi_issuer(token: &[u8]) -> Option<&'static str> {
+    if token.starts_with(b"pypi-AgEIcHlwaS5vcmc") {
+        Some("pypi.org")
+    } else if token.starts_with(b"pypi-AgENdGVzdC5weXBpLm9yZw") {
+        Some("test.pypi.org")
+    } else {
+        None
+    }
+}
+
+/// `live` or `test`, from the marker a key carries (Stripe `_live_`/`_test_`, Braintree
+/// `$production$`/`$sandbox$`).
+pub fn key_mode(key: &[u8]) -> Option<&'static str> {
+    let has = |marker: &[u8]| memchr::memmem::find(key, marker).is_some();
+    if has(b"_live_") || has(b"$production$") {
+        Some("live")
+    } else if has(b"_test_") || has(b"$sandbox$") {
+        Some("test")
+    } else {
+        None
+    }
+}
+
+/// For a Sentry organization token (`sntrys_<base64 JSON>_<secret>`): `None` when the payload is
+/// not a JSON object, else the host of its `url` if it has one.
+pub fn sentry_org_token_issuer(token: &[u8]) -> Option<Option<String>> {
+    let body = token.strip_prefix(b"sntrys_")?;
+    let underscore = memchr::memrchr(b'_', body)?;
+    let payload = STANDARD_ANY_PADDING.decode(&body[..underscore]).ok()?;
+    let json: serde_json::Value = serde_json::from_slice(&payload).ok()?;
+    let object = json.as_object()?;
+    let host = object
+        .get("url")
+        .and_then(serde_json::Value::as_str)
+        .map(|url| {
+            let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+            rest.split(['/', '?', '#'])
+                .next()
+                .unwrap_or(rest)
+                .to_string()
+        })
+        .filter(|host| !host.is_empty());
+    Some(host)
+}
+
+/// True when the whole of `secret` has the shape of a token that a specific (not generic) built-in
+/// pattern rule reports: a JWT, `ghp_…`, `sk_live_…` and so on.
+///
+/// A catch-all such as `Bearer <token>` leaves those to their own rules. Comparing priorities
+/// would do the same where both rules see the value, but over the raw line the first match at a
+/// position is kept whatever its rule, so the catch-all steps aside here.
+pub fn has_provider_shape(secret: &[u8]) -> bool {
+    use std::sync::OnceLock;
+    static SHAPES: OnceLock<Option<regex::bytes::RegexSet>> = OnceLock::new();
+    match SHAPES.get_or_init(|| provider_shapes().ok()) {
+        Some(set) => set.is_match(secret),
+        // Not expected with the built-in rules (tested); one regex at a time then.
+        None => crate::rules::builtin()
+            .iter()
+            .filter(|rule| !rule.generic)
+            .filter_map(|rule| rule.pattern())
+            .any(|re| {
+                re.find(secret)
+                    .is_some_and(|m| m.range() == (0..secret.len()))
+            }),
+    }
+}
+
+/// The full-match shapes of the specific built-in pattern rules, as one set.
+fn provider_shapes() -> Result<regex::bytes::RegexSet, regex::Error> {
+    let patterns: Vec<String> = crate::rules::builtin()
+        .iter()
+        .filter(|rule| !rule.generic)
+        .filter_map(|rule| rule.pattern_source())
+        .map(|source| format!("^(?:{source})$"))
+        .collect();
+    regex::bytes::RegexSetBuilder::new(patterns)
+        .unicode(false)
+        .size_limit(1 << 24)
+        .dfa_size_limit(1 << 24)
+        .build()
+}
+
+/// True when `value` could be a session id: credential-like (see [`is_credential_like`]) and not
+/// one of the ids that share session parameter names but are public: Stripe Checkout Session ids
+/// (`cs_live_…`, `cs_test_…`, which Stripe puts in success URLs), Twilio resource SIDs
+/// (`AC…`, `SM…`: two letters and 32 hex digits) and Windows security ids (`S-1-…`).
+pub fn is_session_id_like(value: &[u8]) -> bool {
+    let twilio_sid = value.len() == 34
+        && value[..2].iter().all(u8::is_ascii_uppercase)
+        && value[2..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+    is_credential_like(value)
+        && !value.starts_with(b"cs_live_")
+        && !value.starts_with(b"cs_test_")
+        && !value.starts_with(b"S-1-")
+        && !twilio_sid
 }
 
 #[cfg(test)]
@@ -362,6 +667,139 @@ mod tests {
         assert!(is_password_like(b"Example#8583"));
         assert!(!is_password_like(b"********"));
         assert!(!is_password_like(b"[FILTERED]"));
+    }
+
+    #[test]
+    fn aws_key_ids_give_their_type_and_account() {
+        // Pairs published by Aidan Steele ("AWS Access Key ID formats", 2020), Tal Be'ery ("A
+        // short note on AWS KEY ID", 2023) and the psanford/aws-account-id-from-key README.
+        for (id, account) in [
+            ("ASIAY34FZKBOKMUTVV7A", "609629065308"),
+            ("ASIAVJ2E6QGR2WZILJFM", "364679954851"),
+            ("AKIASP2TPHJSQH3FJXYZ", "171436882533"),
+        ] {
+            assert_eq!(
+                aws_account_id(id.as_bytes()).as_deref(),
+                Some(account),
+                "{id}"
+            );
+        }
+        // Older ids (fifth character A–P) do not encode the account.
+        assert_eq!(aws_account_id(b"AKIAIOSFODNN7EXAMPLE"), None);
+        assert_eq!(aws_account_id(b"AKIASHORT"), None);
+        assert_eq!(
+            aws_key_type(b"AKIASP2TPHJSQH3FJXYZ"),
+            Some("long_term_access_key")
+        );
+        assert_eq!(
+            aws_key_type(b"ASIAY34FZKBOKMUTVV7A"),
+            Some("temporary_access_key")
+        );
+        assert_eq!(aws_key_type(b"AROAY34FZKBOKMUTVV7A"), Some("role"));
+        assert_eq!(aws_key_type(b"XXXXY34FZKBOKMUTVV7A"), None);
+        let details = Validator::AwsKeyId.check(b"ASIAY34FZKBOKMUTVV7A").unwrap();
+        assert_eq!(details.aws_account_id.as_deref(), Some("609629065308"));
+        assert_eq!(details.aws_key_type, Some("temporary_access_key"));
+        for documented in ["AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE"] {
+            assert!(Validator::AwsKeyId.check(documented.as_bytes()).is_none());
+        }
+    }
+
+    #[test]
+    fn basic_credentials() {
+        // base64("deploy:Summer2024!"), with and without padding.
+        assert!(basic_credentials_valid(b"ZGVwbG95OlN1bW1lcjIwMjQh"));
+        assert!(basic_credentials_valid(b"YWRtaW46aHVudGVyMg=="));
+        assert!(basic_credentials_valid(b"YWRtaW46aHVudGVyMg"));
+        // "username:" (no password), "nocolonhere", "realm", binary.
+        assert!(!basic_credentials_valid(b"dXNlcm5hbWU6"));
+        assert!(!basic_credentials_valid(b"bm9jb2xvbmhlcmU="));
+        assert!(!basic_credentials_valid(b"realm"));
+        assert!(!basic_credentials_valid(b"AAECAwQFBgc6CAk="));
+    }
+
+    #[test]
+    fn issuers_modes_and_notes() {
+        assert_eq!(pypi_issuer(b"pypi-AgEIcHlwaS5vcmcCJGFi"), Some("pypi.org"));
+        assert_eq!(
+            pypi_issuer(b"pypi-AgENdGVzdC5weXBpLm9yZwIkYWI"),
+            Some("test.pypi.org")
+        );
+        assert_eq!(pypi_issuer(b"pypi-AgEFZm9vYmFy"), None);
+        assert_eq!(key_mode(b"sk_live_abc"), Some("live"));
+        assert_eq!(key_mode(b"rk_test_abc"), Some("test"));
+        assert_eq!(key_mode(b"access_token$sandbox$abc$def"), Some("test"));
+        assert_eq!(key_mode(b"access_token$production$abc$def"), Some("live"));
+        assert!(Validator::Mode
+            .check(b"sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+            .is_none());
+        let note = Validator::OpenAi
+            .check(b"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")
+            .and_then(|d| d.note);
+        assert!(note.is_some_and(|n| n.contains("T3BlbkFJ")));
+        // sntrys_ + base64({"iat":1,"url":"https://sentry.example.com","org":"acme"}) + _secret
+        let payload = base64::engine::general_purpose::STANDARD
+            .encode(br#"{"iat":1,"url":"https://sentry.example.com","org":"acme"}"#);
+        let token = format!("sntrys_{payload}_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmU");
+        assert_eq!(
+            sentry_org_token_issuer(token.as_bytes()),
+            Some(Some("sentry.example.com".to_string()))
+        );
+        assert_eq!(sentry_org_token_issuer(b"sntrys_eyJiYWQ_c2VjcmV0"), None);
+    }
+
+    #[test]
+    fn opaque_tokens_leave_known_shapes_to_their_rules() {
+        let opaque = b"9f8e7d6c5b4a39281706f5e4d3c2b1a0Zx7Qw2";
+        assert!(Validator::OpaqueToken.check(opaque).is_some());
+        for known in [
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNzY0MjM3NjAwfQ.c2lnbmF0dXJl",
+            "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",
+            "sk_live_gwLdKgs7kvJWJgQKPiIZ8CQg",
+            "glpat-EDJYaQhQX-W6BsZ50gGX",
+        ] {
+            assert!(has_provider_shape(known.as_bytes()), "{known}");
+            assert!(
+                Validator::OpaqueToken.check(known.as_bytes()).is_none(),
+                "{known}"
+            );
+        }
+        assert!(!has_provider_shape(opaque));
+        assert!(provider_shapes().is_ok());
+        assert!(Validator::OpaqueToken.check(b"${ACCESS_TOKEN}").is_none());
+    }
+
+    #[test]
+    fn example_tokens() {
+        for v in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+            "glpat-xxxxxxxxxxxxxxxxxxxx",
+            "hvs.<your-token>",
+            "AAAAAAAAAAAA",
+        ] {
+            assert!(is_example_token(v.as_bytes()), "{v}");
+        }
+        // Random tokens may spell short words; they are still real.
+        for v in [
+            "glpat-NoNeNuLLyOuR1234abcd",
+            "sk_live_51HtestNone0yourNull99",
+        ] {
+            assert!(!is_example_token(v.as_bytes()), "{v}");
+            assert!(is_placeholder(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn session_ids() {
+        assert!(is_session_id_like(b"8F2B6C0A1D3E5F7A9B0C2D4E6F8A0B1C"));
+        assert!(is_session_id_like(b"q3k9v1m7t2h8c0n4b6x5r1p0ld"));
+        assert!(!is_session_id_like(b"cs_live_a1B2c3D4e5F6g7H8i9J0"));
+        assert!(!is_session_id_like(b"AC0123456789abcdef0123456789abcdef"));
+        assert!(!is_session_id_like(
+            b"S-1-5-21-3623811015-3361044348-30300820-1013"
+        ));
+        assert!(!is_session_id_like(b"deleted"));
     }
 
     #[test]

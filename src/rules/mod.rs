@@ -16,8 +16,18 @@ use serde::Deserialize;
 use crate::finding::{Kind, Severity};
 
 /// The built-in rule files, embedded at build time.
+///
+/// Order matters twice: of two pattern rules that share a keyword and find the same secret, the
+/// one listed first wins (`cloud.toml` comes first so that a key id in a SigV4 credential scope is
+/// reported as a signed URL rather than as a bare key id), and parameter rules are tried in order,
+/// so the specific ones come before `generic.toml`.
 const BUILTIN: &[(&str, &str)] = &[
+    ("cloud.toml", include_str!("builtin/cloud.toml")),
     ("providers.toml", include_str!("builtin/providers.toml")),
+    ("vcs.toml", include_str!("builtin/vcs.toml")),
+    ("saas.toml", include_str!("builtin/saas.toml")),
+    ("keys.toml", include_str!("builtin/keys.toml")),
+    ("sessions.toml", include_str!("builtin/sessions.toml")),
     ("generic.toml", include_str!("builtin/generic.toml")),
 ];
 
@@ -420,16 +430,25 @@ mod tests {
         for (file, text) in BUILTIN {
             for rule in parse_rule_file(file, text, true).unwrap() {
                 assert!(ids.insert(rule.id), "duplicate rule id {}", rule.id);
-                assert!(!rule.references.is_empty(), "{} has no reference", rule.id);
                 assert!(
-                    !rule.negative_examples.is_empty(),
-                    "{} has no negative example",
+                    rule.references.iter().any(|r| r.starts_with("https://")),
+                    "{} has no reference",
+                    rule.id
+                );
+                assert!(
+                    rule.examples.len() >= 2 && rule.negative_examples.len() >= 2,
+                    "{} needs at least two examples and two negative examples",
+                    rule.id
+                );
+                assert!(
+                    !rule.description.is_empty(),
+                    "{} has no description",
                     rule.id
                 );
                 assert!(!rule.keywords.is_empty(), "{} has no keywords", rule.id);
             }
         }
-        assert!(ids.len() >= 20, "only {} rules", ids.len());
+        assert!(ids.len() >= 65, "only {} rules", ids.len());
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct ScanOptions {
     pub log_type: Option<LogType>,
     /// Plain files at least twice this size are split into ranges of about this size.
     pub segment_size: u64,
+    /// Stop decompressing an input after this many decompressed bytes (`None`: no limit).
+    pub max_decompressed: Option<u64>,
+    /// Formats chosen per file (`--log-format`, `[[formats]]` in the config).
+    pub formats: crate::logformat::FormatMap,
 }
 
 impl Default for ScanOptions {
@@ -37,6 +41,8 @@ impl Default for ScanOptions {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             log_type: None,
             segment_size: 32 << 20,
+            max_decompressed: None,
+            formats: crate::logformat::FormatMap::default(),
         }
     }
 }
@@ -125,8 +131,10 @@ struct SegmentStats {
     bytes: u64,
     /// Bytes of the file on disk this segment covers (for progress).
     disk_bytes: u64,
-    scanned: bool,
-    skipped: bool,
+    /// Inputs (or archive members) scanned.
+    scanned: u64,
+    /// Inputs (or archive members) skipped as not text logs or not regular files.
+    skipped: u64,
 }
 
 /// What a worker sends to the writer about one segment.
@@ -286,15 +294,12 @@ fn write_in_order(shared: &Shared<'_>, sink: &mut dyn Sink) -> io::Result<Summar
                     sink.notice(&notice);
                 }
                 Event::Done(stats) => {
-                    sink.progress(
-                        stats.disk_bytes,
-                        summary.files_scanned + u64::from(stats.scanned),
-                    );
+                    sink.progress(stats.disk_bytes, summary.files_scanned + stats.scanned);
                     line_base += stats.lines;
                     summary.lines += stats.lines;
                     summary.bytes += stats.bytes;
-                    summary.files_scanned += u64::from(stats.scanned);
-                    summary.files_skipped += u64::from(stats.skipped);
+                    summary.files_scanned += stats.scanned;
+                    summary.files_skipped += stats.skipped;
                     break;
                 }
             }
@@ -374,6 +379,8 @@ mod tests {
             threads,
             log_type: None,
             segment_size,
+            max_decompressed: None,
+            formats: Default::default(),
         };
         let walked = walk(&[path.to_path_buf()], &WalkOptions::default());
         let mut sink = Collect(Vec::new(), Vec::new());

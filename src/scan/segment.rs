@@ -2,15 +2,16 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
+use std::ops::ControlFlow;
 
 use super::{Disconnected, Notice, Output, ScanOptions, SegmentStats};
 use crate::detect::{lowercase_into, Candidates, Detection, Detector};
 use crate::finding::{Finding, RecordFacts};
 use crate::input::{
     self, classify, count_lines, describe_io_error, BlockReader, Compression, Content, DisplayPath,
-    InputFile, Source, Walked,
+    InputFile, Member, MemberContent, ReadError, Source, Walked,
 };
-use crate::logformat::{self, LogType, Parser, Record};
+use crate::logformat::{self, FormatChoice, LogType, Parser, Record};
 
 /// Bytes read from the start of a large file to classify it before splitting it.
 const HEAD_LEN: usize = 64 * 1024;
@@ -32,7 +33,7 @@ enum Work {
         input: InputFile,
         start: u64,
         end: u64,
-        log_type: LogType,
+        parser: Parser,
     },
     /// Only report something.
     Notice(Notice, SegmentStats),
@@ -58,7 +59,7 @@ pub fn plan(walked: Vec<Walked>, options: &ScanOptions, threads: usize) -> Vec<S
                     explicit: false,
                 },
                 SegmentStats {
-                    skipped: true,
+                    skipped: 1,
                     ..SegmentStats::default()
                 },
             ),
@@ -94,11 +95,14 @@ fn split(input: &InputFile, options: &ScanOptions, threads: usize) -> Option<Vec
         .take(HEAD_LEN as u64)
         .read_to_end(&mut head)
         .ok()?;
-    if input::sniff_compression(&head) != Compression::None || classify(&head) != Content::Text {
+    if input::sniff_compression(&head) != Compression::None
+        || input::sniff_archive(&head).is_some()
+        || classify(&head) != Content::Text
+    {
         return None;
     }
-    let log_type = options.log_type.unwrap_or_else(|| logformat::detect(&head));
-    if log_type.carries_state() {
+    let parser = Parser::for_input(format_choice(options, input).as_ref(), &head);
+    if parser.carries_state() {
         return None;
     }
     let count = size.div_ceil(segment_size);
@@ -109,11 +113,19 @@ fn split(input: &InputFile, options: &ScanOptions, threads: usize) -> Option<Vec
                 input: input.clone(),
                 start: i * segment_size,
                 end: ((i + 1) * segment_size).min(size),
-                log_type,
+                parser: parser.clone(),
             },
         })
         .collect();
     Some(ranges)
+}
+
+/// The format the user chose for `input` (`--log-type`, `--log-format`, `[[formats]]`), if any.
+fn format_choice(options: &ScanOptions, input: &InputFile) -> Option<FormatChoice> {
+    match options.log_type {
+        Some(t) => Some(FormatChoice::Type(t)),
+        None => options.formats.choice_for(input.display.path()).cloned(),
+    }
 }
 
 impl Segment {
@@ -147,8 +159,8 @@ impl Segment {
                 input,
                 start,
                 end,
-                log_type,
-            } => scan_range(input, *start, *end, *log_type, detector, out),
+                parser,
+            } => scan_range(input, *start, *end, parser.clone(), detector, out),
         }
     }
 }
@@ -163,37 +175,83 @@ fn scan_whole(
         disk_bytes: input.size.unwrap_or(0),
         ..SegmentStats::default()
     };
-    let opened = match input::open(input) {
-        Ok(opened) => opened,
-        Err(e) => {
+    let read_options = input::ReadOptions {
+        max_decompressed: options.max_decompressed,
+        ..input::ReadOptions::default()
+    };
+    // Each text stream of the input (the input itself, or each member of an archive) is scanned
+    // as an input of its own, with its own name, format and line numbers.
+    let mut sent = Ok(());
+    let read = input::read_input(input, &read_options, &mut |member| match scan_member(
+        member, detector, options, &mut stats, &mut out,
+    ) {
+        Ok(flow) => flow,
+        Err(Disconnected) => {
+            sent = Err(Disconnected);
+            ControlFlow::Break(())
+        }
+    });
+    sent?;
+    match read {
+        Ok(()) => {}
+        Err(ReadError::Open(e)) => out.notice(Notice::Error {
+            path: input.display.clone(),
+            message: open_error_message(input, &e),
+        })?,
+        Err(ReadError::Archive(message)) => out.notice(Notice::Error {
+            path: input.display.clone(),
+            message,
+        })?,
+    }
+    out.done(stats)
+}
+
+/// Scans one text stream of an input; `Break` when the rest of the input cannot be read.
+fn scan_member(
+    member: Member<'_>,
+    detector: &Detector,
+    options: &ScanOptions,
+    stats: &mut SegmentStats,
+    out: &mut Output,
+) -> Result<ControlFlow<()>, Disconnected> {
+    let input = &member.input;
+    let reader = match member.content {
+        MemberContent::Readable(reader) => reader,
+        MemberContent::NotRead(reason) => {
+            out.notice(Notice::Skipped {
+                path: input.display.clone(),
+                reason,
+                explicit: input.explicit,
+            })?;
+            stats.skipped += 1;
+            return Ok(ControlFlow::Continue(()));
+        }
+        MemberContent::Unreadable(message) => {
             out.notice(Notice::Error {
                 path: input.display.clone(),
-                message: open_error_message(input, &e),
+                message,
             })?;
-            return out.done(stats);
+            return Ok(ControlFlow::Continue(()));
         }
     };
-    let mut reader = BlockReader::new(opened.reader);
-    let mut scanner = BlockScanner::new(input, detector, LogType::Raw);
+    let mut reader = BlockReader::new(logformat::with_detection_head(reader));
+    let mut scanner = BlockScanner::new(input, detector, Parser::new(LogType::Raw));
     let mut first = true;
+    let mut lines = 0;
+    let mut flow = ControlFlow::Continue(());
     loop {
         let block = match reader.next_block() {
             Ok(Some(block)) => block,
             Ok(None) => break,
             Err(e) => {
-                let what = match opened.compression {
-                    Compression::None => format!("read error after line {}: {}", stats.lines, describe_io_error(&e)),
-                    c => format!(
-                        "truncated or corrupt {} data after line {} ({}); the lines before were scanned",
-                        c.name(),
-                        stats.lines,
-                        describe_io_error(&e)
-                    ),
-                };
+                let problem = input::read_problem(&e, lines);
                 out.notice(Notice::Error {
                     path: input.display.clone(),
-                    message: what,
+                    message: problem.message,
                 })?;
+                if problem.ends_input {
+                    flow = ControlFlow::Break(());
+                }
                 break;
             }
         };
@@ -205,34 +263,32 @@ fn scan_whole(
                     reason: format!("not a text log ({what})"),
                     explicit: input.explicit,
                 })?;
-                stats.skipped = true;
-                return out.done(stats);
+                stats.skipped += 1;
+                return Ok(ControlFlow::Continue(()));
             }
-            let log_type = options
-                .log_type
-                .unwrap_or_else(|| logformat::detect(block.bytes));
-            scanner.parser = Parser::new(log_type);
+            scanner.parser = Parser::for_input(format_choice(options, input).as_ref(), block.bytes);
         }
         stats.bytes += block.bytes.len() as u64;
-        stats.lines = scanner.scan(block.bytes, stats.lines, &mut out)?;
+        lines = scanner.scan(block.bytes, lines, out)?;
     }
-    stats.scanned = true;
+    stats.lines += lines;
+    stats.scanned += 1;
     if reader.truncated_lines > 0 {
         out.notice(truncated_note(input, reader.truncated_lines))?;
     }
-    out.done(stats)
+    Ok(flow)
 }
 
 fn scan_range(
     input: &InputFile,
     start: u64,
     end: u64,
-    log_type: LogType,
+    parser: Parser,
     detector: &Detector,
     mut out: Output,
 ) -> Result<(), Disconnected> {
     let mut stats = SegmentStats {
-        scanned: start == 0,
+        scanned: u64::from(start == 0),
         disk_bytes: end - start,
         ..SegmentStats::default()
     };
@@ -257,7 +313,7 @@ fn scan_range(
     }
     // Lines whose first byte is before `limit` (relative to `seek_to`) belong to this range.
     let limit = end - seek_to;
-    let mut scanner = BlockScanner::new(input, detector, log_type);
+    let mut scanner = BlockScanner::new(input, detector, parser);
     loop {
         let block = match reader.next_block() {
             Ok(Some(block)) if block.offset < limit => block,
@@ -318,11 +374,11 @@ struct BlockScanner<'a> {
 }
 
 impl<'a> BlockScanner<'a> {
-    fn new(input: &'a InputFile, detector: &'a Detector, log_type: LogType) -> Self {
+    fn new(input: &'a InputFile, detector: &'a Detector, parser: Parser) -> Self {
         BlockScanner {
             input,
             detector,
-            parser: Parser::new(log_type),
+            parser,
             detections: Vec::new(),
             lower: Vec::new(),
         }
