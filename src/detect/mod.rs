@@ -50,6 +50,8 @@ pub struct Detector {
     min_pattern_len: usize,
     userinfo_rule: Option<u16>,
     prefilter: Prefilter,
+    /// The fast path for formats that write names as `"name":` or `Name: value`.
+    named_prefilter: Prefilter,
 }
 
 /// A credential seen while walking a line, with its raw extent.
@@ -99,6 +101,7 @@ impl Detector {
             .position(|r| r.id == "url-userinfo-password")
             .map(|i| i as u16);
         let prefilter = Prefilter::new(&rules);
+        let named_prefilter = Prefilter::for_named_fields(&rules);
         let param_stems = param_rules
             .iter()
             .map(|&i: &u16| {
@@ -131,6 +134,7 @@ impl Detector {
             min_pattern_len,
             userinfo_rule,
             prefilter,
+            named_prefilter,
         }
     }
 
@@ -147,6 +151,16 @@ impl Detector {
     /// The fast-path automaton.
     pub fn prefilter(&self) -> &Prefilter {
         &self.prefilter
+    }
+
+    /// The fast path for a format: one that also knows `"name":` and `Name: value` forms when
+    /// the format writes names that way.
+    pub fn prefilter_for(&self, named_fields: bool) -> &Prefilter {
+        if named_fields {
+            &self.named_prefilter
+        } else {
+            &self.prefilter
+        }
     }
 
     /// Finds the credentials in one line (without its line ending), parsed as `log_type`.
@@ -307,6 +321,11 @@ impl LineWalk<'_> {
         if let (Some(password), Some(rule)) = (parts.password, self.detector.userinfo_rule) {
             let decoded = decode(password, Context::Path);
             let text = decoded.text();
+            // A provider token used as the password (`https://x-access-token:ghs_…@host`) is
+            // reported as that token.
+            if self.patterns(text, &FieldName::Userinfo, None) {
+                return;
+            }
             if crate::rules::checks::is_password_like(text.bytes) {
                 self.hit(rule, &FieldName::Userinfo, None, text, Details::default());
             }
@@ -316,6 +335,10 @@ impl LineWalk<'_> {
     /// A request header's value: an auth scheme (`Bearer`, `Basic`, `Token`, …) is set apart from
     /// the credential, which is then checked under the header's name.
     fn header(&mut self, name: &str, value: Text<'_>, field: &FieldName) {
+        // Pattern rules see the whole value, scheme included (`Basic …`, `Bearer …`, `SSWS …`).
+        if self.patterns(value, field, Some(name.as_bytes())) {
+            return;
+        }
         let bytes = value.bytes;
         let scheme_end = bytes.iter().position(|&b| b == b' ');
         let value = match scheme_end {
@@ -543,7 +566,9 @@ impl LineWalk<'_> {
                 Some(group) => caps.get(*group).unwrap_or(whole),
                 None => caps.name("secret").unwrap_or(whole),
             };
-            if !on_token_boundaries(bytes, secret.range())
+            // The boundaries are those of the whole match before the secret and of the secret after
+            // it (`/bot<token>/` must not need a boundary between `bot` and the token).
+            if !on_token_boundaries(bytes, whole.start()..secret.end())
                 || min_entropy
                     .is_some_and(|min| checks::shannon_entropy(&bytes[secret.range()]) < min)
             {
@@ -570,6 +595,10 @@ impl LineWalk<'_> {
         let mut selected = std::mem::take(&mut self.selected);
         selected.clone_from(&self.line_rules);
         let line = self.line;
+        // Raw matches inside findings of the structured walk repeat them; raw matches of several
+        // rules at one place all stay, and the most specific wins when they are merged.
+        let already: Vec<std::ops::Range<usize>> =
+            self.hits.iter().map(|h| h.raw.clone()).collect();
         for &index in &selected {
             let place = |pos: usize| {
                 let field = record.fields.iter().find(|f| f.span.contains(&pos)).map_or(
@@ -584,8 +613,6 @@ impl LineWalk<'_> {
                 );
                 (field, None)
             };
-            let already: Vec<std::ops::Range<usize>> =
-                self.hits.iter().map(|h| h.raw.clone()).collect();
             let before = self.hits.len();
             self.pattern(index, Text::raw(line, 0), place);
             // Keep only new positions: a raw match inside an earlier (decoded) finding repeats it.

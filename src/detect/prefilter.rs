@@ -34,6 +34,17 @@ pub struct Prefilter {
 impl Prefilter {
     /// Builds the automata over every rule's keywords.
     pub fn new(rules: &[&'static Rule]) -> Self {
+        Self::build(rules, false)
+    }
+
+    /// Like [`Prefilter::new`], for formats that write names as `"name":` or `Name: value`
+    /// (JSON logs, logged request headers): a parameter keyword `token=` also counts as `token"`
+    /// and `token:`.
+    pub fn for_named_fields(rules: &[&'static Rule]) -> Self {
+        Self::build(rules, true)
+    }
+
+    fn build(rules: &[&'static Rule], named_fields: bool) -> Self {
         let mut all: Vec<String> = Vec::new();
         // For each of `all`: the exact bytes it must have in the original block, when every rule
         // using it matches case-sensitively (a decoder never changes a letter's case, and an
@@ -47,7 +58,23 @@ impl Prefilter {
                 always.push(index as u16);
             }
             let case_sensitive = rule.pattern_source().is_some_and(|s| !s.contains("(?i"));
-            for original in &rule.keywords {
+            let is_param_rule = rule.pattern_source().is_none();
+            let variants: Vec<String> = rule
+                .keywords
+                .iter()
+                .flat_map(|k| {
+                    let mut forms = vec![k.clone()];
+                    if let Some(stem) = k
+                        .strip_suffix('=')
+                        .filter(|_| named_fields && is_param_rule)
+                    {
+                        forms.push(format!("{stem}\""));
+                        forms.push(format!("{stem}:"));
+                    }
+                    forms
+                })
+                .collect();
+            for original in &variants {
                 let keyword = &original.to_ascii_lowercase();
                 // `@` is found by the trace search; a one-byte literal would slow the
                 // multi-literal search down for every byte.

@@ -532,6 +532,32 @@ impl Parser {
     /// parsed and checked.
     pub fn needs_every_line(&self) -> bool {
         self.custom.as_ref().is_some_and(|c| c.has_named_fields())
+            || matches!(
+                self.log_type,
+                LogType::Iis | LogType::Cloudfront | LogType::Haproxy
+            )
+    }
+
+    /// True when the format writes field names as `"name":` (JSON) or `Name: value` (logged
+    /// headers) rather than `name=value`.
+    pub fn names_fields(&self) -> bool {
+        matches!(
+            self.log_type,
+            LogType::Json
+                | LogType::Caddy
+                | LogType::TraefikJson
+                | LogType::EnvoyJson
+                | LogType::GcpLb
+                | LogType::Cloudflare
+                | LogType::ModsecurityJson
+                | LogType::ModsecurityAudit
+                | LogType::NginxError
+                | LogType::ApacheError
+                | LogType::Docker
+                | LogType::Cri
+                | LogType::Compose
+                | LogType::Syslog
+        )
     }
 
     /// Shows the parser a line, in order (only needed when [`Parser::carries_state`]).

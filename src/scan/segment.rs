@@ -406,8 +406,9 @@ impl<'a> BlockScanner<'a> {
         lines_before: u64,
         out: &mut Output,
     ) -> Result<u64, Disconnected> {
-        let mut candidates = self.detector.prefilter().candidates(block, lower);
-        if self.parser.carries_state() {
+        let prefilter = self.detector.prefilter_for(self.parser.names_fields());
+        let mut candidates = prefilter.candidates(block, lower);
+        if self.parser.carries_state() || self.parser.needs_every_line() {
             return self.scan_every_line(block, &mut candidates, lines_before, out);
         }
         let mut pos = 0;
@@ -439,6 +440,7 @@ impl<'a> BlockScanner<'a> {
         lines_before: u64,
         out: &mut Output,
     ) -> Result<u64, Disconnected> {
+        let every_line = self.parser.needs_every_line();
         let mut line_number = lines_before;
         let mut start = 0;
         let mut next_candidate = candidates.next_from(0);
@@ -449,7 +451,9 @@ impl<'a> BlockScanner<'a> {
                 .unwrap_or(&block[start..end]);
             line_number += 1;
             self.parser.observe(line);
-            if next_candidate.is_some_and(|c| c <= end) {
+            // A format that names fields outside the line (a `#Fields:` header, a custom
+            // format's columns) makes every line a candidate.
+            if every_line || next_candidate.is_some_and(|c| c <= end) {
                 self.scan_line(line, line_number, out)?;
                 next_candidate = candidates.next_from(end + 1);
             }
