@@ -26,6 +26,8 @@ pub struct BlockReader<R> {
     offset: u64,
     /// Lines cut because they were longer than the limit.
     pub truncated_lines: u64,
+    /// Bytes of cut lines that were skipped, not handed out.
+    pub skipped_bytes: u64,
 }
 
 /// A block of whole lines.
@@ -57,6 +59,7 @@ impl<R: Read> BlockReader<R> {
             max_line: max_line.max(block_size),
             offset: 0,
             truncated_lines: 0,
+            skipped_bytes: 0,
         }
     }
 
@@ -70,12 +73,20 @@ impl<R: Read> BlockReader<R> {
     pub fn next_block(&mut self) -> io::Result<Option<Block<'_>>> {
         loop {
             if self.skipping {
+                // The rest of a cut line counts as read; the start of a range does not.
+                let counted = self.truncated_lines > 0;
                 match memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
                     Some(p) => {
+                        self.skipped_bytes += if counted { p as u64 + 1 } else { 0 };
                         self.consume(p + 1);
                         self.skipping = false;
                     }
                     None => {
+                        self.skipped_bytes += if counted {
+                            (self.end - self.start) as u64
+                        } else {
+                            0
+                        };
                         self.consume(self.end - self.start);
                         if !self.fill()? {
                             return Ok(None);
@@ -199,6 +210,8 @@ mod tests {
         input.extend_from_slice(b"\nafter\n");
         let (out, truncated) = blocks(&input, 8, 16);
         assert_eq!(truncated, 1);
+        let handed_out: usize = out.iter().map(Vec::len).sum();
+        assert!(handed_out < input.len());
         assert_eq!(out.iter().map(|b| count_lines(b)).sum::<u64>(), 3);
         let cut = out.iter().find(|b| b.starts_with(b"xxx")).unwrap();
         assert!(cut.len() >= 16 && cut.len() < 100);

@@ -62,13 +62,15 @@ pub fn parse_with_rest(line: &[u8], variant: Variant) -> Option<(Record, usize)>
     let request = cursor.quoted()?;
     let status = status(&line[cursor.token()?])?;
     let size = cursor.token()?;
-    if !(line[size.clone()] == *b"-" || is_digits(&line[size])) {
+    let size = &line[size];
+    if !(size == b"-" || is_digits(size)) {
         return None;
     }
     let mut record = Record {
         client: Some(client),
         time: Some((TimeSyntax::Clf, time)),
         status,
+        size: std::str::from_utf8(size).ok().and_then(|s| s.parse().ok()),
         ..Record::default()
     };
     record.add_request_line(line, request);
@@ -151,6 +153,8 @@ mod tests {
         );
         assert_eq!(&line[r.method.clone().unwrap()], "GET");
         assert_eq!(r.status, Some(200));
+        assert_eq!(&line[r.protocol.clone().unwrap()], "HTTP/2.0");
+        assert_eq!(r.size, Some(5120));
         assert_eq!(
             field(line, &r, &FieldName::RequestPath),
             "/maps/api/js?key=abc&x=1"

@@ -306,6 +306,10 @@ pub struct Record {
     pub method: Option<Range<usize>>,
     /// HTTP status.
     pub status: Option<u16>,
+    /// HTTP protocol (`HTTP/1.1`).
+    pub protocol: Option<Range<usize>>,
+    /// Response size in bytes, when logged.
+    pub size: Option<u64>,
     /// User agent.
     pub user_agent: Option<Range<usize>>,
     /// The fields to scan for credentials.
@@ -340,6 +344,7 @@ impl Record {
                 if let Some(last) = memchr::memrchr(b' ', bytes) {
                     if last > sp && bytes[last + 1..].starts_with(b"HTTP/") {
                         target_end = last;
+                        self.protocol = Some(request.start + last + 1..request.end);
                     }
                 }
                 if self.method.is_none() {

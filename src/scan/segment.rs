@@ -273,6 +273,7 @@ fn scan_member(
     }
     stats.lines += lines;
     stats.scanned += 1;
+    stats.bytes += reader.skipped_bytes;
     if reader.truncated_lines > 0 {
         out.notice(truncated_note(input, reader.truncated_lines))?;
     }
@@ -340,6 +341,7 @@ fn scan_range(
             break;
         }
     }
+    stats.bytes += reader.skipped_bytes;
     if reader.truncated_lines > 0 {
         out.notice(truncated_note(input, reader.truncated_lines))?;
     }
