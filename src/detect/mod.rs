@@ -615,11 +615,15 @@ impl LineWalk<'_> {
             };
             let before = self.hits.len();
             self.pattern(index, Text::raw(line, 0), place);
-            // Keep only new positions: a raw match inside an earlier (decoded) finding repeats it.
+            // Keep only new places: a raw match overlapping an earlier (decoded) finding repeats
+            // it, perhaps with encoding bytes around it (`%3Dglpat-…`).
             let mut i = before;
             while i < self.hits.len() {
-                let start = self.hits[i].raw.start;
-                if already.iter().any(|r| r.contains(&start)) {
+                let raw = self.hits[i].raw.clone();
+                if already
+                    .iter()
+                    .any(|r| r.start < raw.end && raw.start < r.end)
+                {
                     self.hits.remove(i);
                 } else {
                     i += 1;

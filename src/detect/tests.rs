@@ -240,3 +240,19 @@ fn nested_values_keep_their_own_encoding_until_their_level() {
     let found = detect(line);
     assert_eq!(summary(&found[0]).3, "Example#8583", "{found:?}");
 }
+
+#[test]
+fn encoding_bytes_never_become_part_of_a_raw_match() {
+    // The raw line holds `%3Dglpat-…`; a rule allowing an instance prefix must not report
+    // `3Dglpat-…` beside the decoded token.
+    let line =
+        "/login?next=https%3A%2F%2Fgit.example%2Fapi%3Fprivate_token%3Dglpat-eNJYiieK67vztoxQABiL";
+    let found = detect(line);
+    assert_eq!(
+        found.len(),
+        1,
+        "{:?}",
+        found.iter().map(summary).collect::<Vec<_>>()
+    );
+    assert_eq!(summary(&found[0]).3, "glpat-eNJYiieK67vztoxQABiL");
+}
