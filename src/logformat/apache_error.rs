@@ -70,15 +70,7 @@ mod tests {
 
     fn fields(line: &str) -> Vec<(String, String)> {
         let r = parse(line.as_bytes()).expect("apache error line");
-        r.fields
-            .iter()
-            .map(|f| {
-                (
-                    f.name.to_output().into_owned(),
-                    line[f.span.clone()].to_string(),
-                )
-            })
-            .collect()
+        crate::logformat::field_texts(line, &r)
     }
 
     #[test]

@@ -200,15 +200,7 @@ mod tests {
     use super::*;
 
     fn fields(line: &str, r: &Record) -> Vec<(String, String)> {
-        r.fields
-            .iter()
-            .map(|f| {
-                (
-                    f.name.to_output().into_owned(),
-                    line[f.span.clone()].to_string(),
-                )
-            })
-            .collect()
+        crate::logformat::field_texts(line, r)
     }
 
     #[test]

@@ -583,16 +583,7 @@ mod tests {
     fn fields(format: &str, line: &str) -> (Record, Vec<(String, String)>) {
         let f = CustomFormat::compile(format).unwrap();
         let r = f.parse(line.as_bytes()).expect("line has the format");
-        let list = r
-            .fields
-            .iter()
-            .map(|f| {
-                (
-                    f.name.to_output().into_owned(),
-                    line[f.span.clone()].to_string(),
-                )
-            })
-            .collect();
+        let list = crate::logformat::field_texts(line, &r);
         (r, list)
     }
 

@@ -622,16 +622,7 @@ mod tests {
 
     fn fields(line: &str) -> (Vec<(String, String)>, LogType, Record) {
         let (record, flavor) = parse(line.as_bytes()).expect("JSON");
-        let list = record
-            .fields
-            .iter()
-            .map(|f| {
-                (
-                    f.name.to_output().into_owned(),
-                    line[f.span.clone()].to_string(),
-                )
-            })
-            .collect();
+        let list = crate::logformat::field_texts(line, &record);
         (list, flavor, record)
     }
 

@@ -253,16 +253,7 @@ mod tests {
     fn fields(msg: &str) -> Vec<(String, String)> {
         let mut record = Record::default();
         add_message(msg.as_bytes(), 0..msg.len(), &mut record);
-        record
-            .fields
-            .iter()
-            .map(|f| {
-                (
-                    f.name.to_output().into_owned(),
-                    msg[f.span.clone()].to_string(),
-                )
-            })
-            .collect()
+        crate::logformat::field_texts(msg, &record)
     }
 
     #[test]

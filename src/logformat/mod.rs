@@ -798,3 +798,18 @@ mod tests {
         assert!(strict.parse_recognized(COMBINED.as_bytes()).unwrap().1);
     }
 }
+
+/// For tests of the parsers: each field of `record` as (output name, its text in `line`).
+#[cfg(test)]
+pub(crate) fn field_texts(line: &str, record: &Record) -> Vec<(String, String)> {
+    record
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.to_output().into_owned(),
+                line[f.span.clone()].to_string(),
+            )
+        })
+        .collect()
+}

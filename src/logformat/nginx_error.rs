@@ -169,16 +169,7 @@ mod tests {
 
     fn fields(line: &str) -> (Record, Vec<(String, String)>) {
         let r = parse(line.as_bytes()).expect("nginx error line");
-        let list = r
-            .fields
-            .iter()
-            .map(|f| {
-                (
-                    f.name.to_output().into_owned(),
-                    line[f.span.clone()].to_string(),
-                )
-            })
-            .collect();
+        let list = crate::logformat::field_texts(line, &r);
         (r, list)
     }
 
