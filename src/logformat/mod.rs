@@ -718,6 +718,21 @@ pub fn detect(head: &[u8]) -> LogType {
     select::detect_parser(head).log_type()
 }
 
+/// For tests of the parsers: each field of `record` as (output name, its text in `line`).
+#[cfg(test)]
+pub(crate) fn field_texts(line: &str, record: &Record) -> Vec<(String, String)> {
+    record
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.to_output().into_owned(),
+                line[f.span.clone()].to_string(),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -797,19 +812,4 @@ mod tests {
         assert!(strict.parse(error.as_bytes()).is_none());
         assert!(strict.parse_recognized(COMBINED.as_bytes()).unwrap().1);
     }
-}
-
-/// For tests of the parsers: each field of `record` as (output name, its text in `line`).
-#[cfg(test)]
-pub(crate) fn field_texts(line: &str, record: &Record) -> Vec<(String, String)> {
-    record
-        .fields
-        .iter()
-        .map(|f| {
-            (
-                f.name.to_output().into_owned(),
-                line[f.span.clone()].to_string(),
-            )
-        })
-        .collect()
 }
