@@ -234,6 +234,7 @@ impl ScanSetup {
             timezone,
             fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
                 .map(|k| k.into_encoded_bytes()),
+            now: Some(now),
             hidden: Default::default(),
         };
         Ok(ScanSetup {

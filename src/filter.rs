@@ -46,6 +46,8 @@ pub struct FindingFilter {
     pub timezone: Option<TimeZone>,
     /// Key for fingerprints.
     pub fingerprint_key: Option<Vec<u8>>,
+    /// The "now" of expiry facts (`--now`, default: when the scan started).
+    pub now: Option<Timestamp>,
     /// What was hidden, by reason.
     pub hidden: Hidden,
 }
@@ -53,14 +55,15 @@ pub struct FindingFilter {
 impl FindingFilter {
     /// Decides whether to show `finding` (fixing its timestamp's offset first).
     pub fn keep(&mut self, finding: &mut Finding) -> bool {
-        if self.min_severity.is_some_and(|min| finding.severity < min) {
-            self.hidden.below_min_severity += 1;
-            return false;
-        }
         if let (Some(tz), Some(time)) = (&self.timezone, &finding.record.timestamp) {
             if let Some(zoned) = apply_timezone(time, tz) {
                 finding.record.timestamp = Some(zoned);
             }
+        }
+        self.add_expiry_facts(finding);
+        if self.min_severity.is_some_and(|min| finding.severity < min) {
+            self.hidden.below_min_severity += 1;
+            return false;
         }
         if self.since.is_some() || self.until.is_some() {
             let Some(at) = finding.record.timestamp.as_deref().and_then(parse_log_time) else {
@@ -92,6 +95,34 @@ impl FindingFilter {
             }
         }
         true
+    }
+}
+
+impl FindingFilter {
+    /// Whether a credential with a known expiry had expired when it was logged and is expired
+    /// now; one that can no longer be used is one severity lower.
+    fn add_expiry_facts(&self, finding: &mut Finding) {
+        let Some(expires) = finding
+            .details
+            .expires_at
+            .as_deref()
+            .and_then(parse_log_time)
+        else {
+            return;
+        };
+        if let Some(logged) = finding.record.timestamp.as_deref().and_then(parse_log_time) {
+            finding.details.expired_when_logged = Some(logged >= expires);
+        }
+        if let Some(now) = self.now {
+            let expired = now >= expires;
+            finding.details.expired_now = Some(expired);
+            if expired {
+                finding.severity = finding.severity.lowered();
+                finding.details.note.get_or_insert_with(|| {
+                    "expired: it can no longer be used, so its severity is one step lower".into()
+                });
+            }
+        }
     }
 }
 
@@ -213,6 +244,40 @@ pub fn load_baseline(path: &Path) -> Result<HashSet<(String, String)>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expiry_facts_and_lower_severity() {
+        use crate::finding::{Details, FieldName, Finding, Kind, RecordFacts, Secret};
+        let mut finding = Finding {
+            rule: "jwt",
+            kind: Kind::AccessToken,
+            severity: Severity::Medium,
+            file: crate::input::DisplayPath::new("a.log"),
+            line: 1,
+            column: 1,
+            field: FieldName::RequestQuery,
+            param: None,
+            secret: Secret::new(b"x".to_vec()),
+            prefix: None,
+            record: RecordFacts {
+                timestamp: Some("2026-11-27T10:00:00+00:00".into()),
+                ..RecordFacts::default()
+            },
+            details: Details {
+                expires_at: Some("2026-11-27T11:00:00Z".into()),
+                ..Details::default()
+            },
+            cwe: &[],
+        };
+        let mut filter = FindingFilter {
+            now: Some("2026-11-28T00:00:00Z".parse().unwrap()),
+            ..FindingFilter::default()
+        };
+        assert!(filter.keep(&mut finding));
+        assert_eq!(finding.details.expired_when_logged, Some(false));
+        assert_eq!(finding.details.expired_now, Some(true));
+        assert_eq!(finding.severity, Severity::Low);
+    }
 
     #[test]
     fn times_in_every_accepted_form() {

@@ -218,9 +218,44 @@ pub struct Details {
     /// `live` or `test`, for keys that say which.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<&'static str>,
+    /// JWT header and claims, decoded without verifying.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<JwtClaims>,
+    /// When the credential expires (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// Whether it had expired when the line was logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_when_logged: Option<bool>,
+    /// Whether it is expired at `--now` (default: when the scan started).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_now: Option<bool>,
     /// A note for the reader, e.g. why the severity was lowered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// What a JWT says about itself (`alg` from its header, the rest from its claims), as found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct JwtClaims {
+    /// Signing algorithm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+    /// Issuer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    /// Subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// Audience (a string or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aud: Option<serde_json::Value>,
+    /// Issued at (epoch seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    /// Expires at (epoch seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
 }
 
 impl Details {

@@ -460,3 +460,63 @@ fn shell_completions_and_man_page() {
         "{text}"
     );
 }
+
+#[test]
+fn jwt_expiry_facts_are_reported_against_the_log_time_and_now() {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    // Issued 2026-11-27T09:00:00Z, expires 2026-11-27T10:30:00Z.
+    let jwt = format!(
+        "{}.{}.c2lnbmF0dXJlc2lnbmF0dXJl",
+        b64(r#"{"alg":"RS256","typ":"JWT"}"#),
+        b64(
+            r#"{"iss":"https://auth.example","sub":"42","aud":"api","iat":1795770000,"exp":1795775400}"#
+        )
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let log = combined(
+        "27/Nov/2026:10:00:00 +0000",
+        &format!("/api?access_token={jwt}"),
+    ) + &combined(
+        "27/Nov/2026:11:00:00 +0000",
+        &format!("/api?access_token={jwt}"),
+    );
+    std::fs::write(dir.path().join("a.log"), log).unwrap();
+    let before = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "jsonl",
+            "--now",
+            "2026-11-27T10:15:00Z",
+            "a.log",
+        ],
+    );
+    let f = &findings(&before)[0];
+    assert_eq!(f["rule"], "jwt");
+    assert_eq!(f["details"]["jwt"]["alg"], "RS256");
+    assert_eq!(f["details"]["jwt"]["iss"], "https://auth.example");
+    assert_eq!(f["details"]["jwt"]["exp"], 1795775400);
+    assert_eq!(f["details"]["expires_at"], "2026-11-27T10:30:00Z");
+    assert_eq!(f["details"]["expired_when_logged"], false);
+    assert_eq!(f["details"]["expired_now"], false);
+    assert_eq!(f["severity"], "medium");
+    let after = logleaks(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "jsonl",
+            "--now",
+            "2026-11-28",
+            "a.log",
+        ],
+    );
+    let all = findings(&after);
+    assert_eq!(all[0]["details"]["expired_now"], true);
+    assert_eq!(all[0]["severity"], "low");
+    assert_eq!(all[1]["details"]["expired_when_logged"], true);
+}

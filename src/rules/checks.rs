@@ -64,7 +64,11 @@ impl Validator {
                 checksum: Some("valid"),
                 ..Details::default()
             }),
-            Self::Jwt => is_jwt(secret).then(Details::default),
+            Self::Jwt => jwt_claims(secret).map(|jwt| Details {
+                expires_at: jwt.exp.and_then(rfc3339_of_epoch),
+                jwt: Some(jwt),
+                ..Details::default()
+            }),
             Self::NotPlaceholder => (!is_placeholder(secret)).then(Details::default),
             Self::PasswordLike => is_password_like(secret).then(Details::default),
             Self::NotExample => (!is_example_token(secret)).then(Details::default),
@@ -179,6 +183,47 @@ pub fn is_jwt(token: &[u8]) -> bool {
             .is_some_and(|v| v.is_object())
     };
     decodes_to_object(header) && decodes_to_object(claims)
+}
+
+/// The header and claims of a JWT that say what it is, decoded without verifying the signature
+/// (nothing more can be learned without the issuer's key). `None` when it is not a JWT.
+pub fn jwt_claims(token: &[u8]) -> Option<crate::finding::JwtClaims> {
+    let mut parts = token.split(|&b| b == b'.');
+    let decode = |part: &[u8]| -> Option<serde_json::Map<String, serde_json::Value>> {
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part.strip_suffix(b"=").unwrap_or(part))
+            .ok()?;
+        match serde_json::from_slice(&json).ok()? {
+            serde_json::Value::Object(map) => Some(map),
+            _ => None,
+        }
+    };
+    let header = decode(parts.next()?)?;
+    let claims = decode(parts.next()?)?;
+    let text = |map: &serde_json::Map<String, serde_json::Value>, key: &str| {
+        map.get(key)
+            .and_then(|v| v.as_str())
+            .map(|s| s.chars().take(256).collect::<String>())
+    };
+    let number = |key: &str| claims.get(key).and_then(serde_json::Value::as_i64);
+    Some(crate::finding::JwtClaims {
+        alg: text(&header, "alg"),
+        iss: text(&claims, "iss"),
+        sub: text(&claims, "sub"),
+        aud: claims
+            .get("aud")
+            .filter(|a| a.is_string() || a.is_array())
+            .cloned(),
+        iat: number("iat"),
+        exp: number("exp"),
+    })
+}
+
+/// An epoch second as RFC 3339 in UTC, when it is a plausible time.
+pub fn rfc3339_of_epoch(seconds: i64) -> Option<String> {
+    jiff::Timestamp::from_second(seconds)
+        .ok()
+        .map(|t| t.to_string())
 }
 
 /// Words that mark a value as a placeholder, a documentation example or already masked.
@@ -606,6 +651,21 @@ mod tests {
         wrong[39] = if wrong[39] == b'A' { b'B' } else { b'A' };
         assert!(!github_checksum_valid(&wrong));
         assert!(!github_checksum_valid(b"ghp_short"));
+    }
+
+    #[test]
+    fn jwt_claims_are_decoded() {
+        // {"alg":"HS256"} . {"sub":"1","iss":"https://auth.example","aud":["api"],"iat":1764237600,"exp":1764241200}
+        let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256"}"#);
+        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(r#"{"sub":"1","iss":"https://auth.example","aud":["api"],"iat":1764237600,"exp":1764241200}"#);
+        let token = format!("{header}.{claims}.c2ln");
+        let jwt = jwt_claims(token.as_bytes()).unwrap();
+        assert_eq!(jwt.alg.as_deref(), Some("HS256"));
+        assert_eq!(jwt.iss.as_deref(), Some("https://auth.example"));
+        assert_eq!(jwt.exp, Some(1764241200));
+        let details = Validator::Jwt.check(token.as_bytes()).unwrap();
+        assert_eq!(details.expires_at.as_deref(), Some("2025-11-27T11:00:00Z"));
     }
 
     #[test]
