@@ -140,6 +140,12 @@ fn split_pairs<'a>(
         } else {
             start = end + 1;
         }
+        // A URL that was HTML-escaped before it was logged separates with `&amp;` (or `&#38;`).
+        let escaped = [&b"amp;"[..], b"#38;", b"#x26;"]
+            .into_iter()
+            .find(|entity| bytes[pair.clone()].starts_with(entity))
+            .map_or(0, <[u8]>::len);
+        let pair = pair.start + escaped..pair.end;
         if pair.is_empty() {
             continue;
         }
@@ -210,6 +216,14 @@ mod tests {
                 (b"c".to_vec(), Some(b"d=e".to_vec())),
             ]
         );
+    }
+
+    #[test]
+    fn html_escaped_separators() {
+        let names: Vec<_> = query_params(t("a=1&amp;token=x&#38;b=2"))
+            .map(|p| p.name.bytes.to_vec())
+            .collect();
+        assert_eq!(names, [b"a".to_vec(), b"token".to_vec(), b"b".to_vec()]);
     }
 
     #[test]
