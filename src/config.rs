@@ -478,6 +478,7 @@ fn gitleaks_config(path: &Path, text: &str, file: GitleaksFile) -> Result<Config
             cwe: Vec::new(),
             secret_group: g.secret_group,
             entropy: g.entropy,
+            browser_paths: Vec::new(),
             references: Vec::new(),
             examples: Vec::new(),
             negative_examples: Vec::new(),

@@ -33,6 +33,16 @@ fn hmac_16(key: &[u8], secret: &[u8]) -> String {
     hex16(&mac.finalize().into_bytes())
 }
 
+/// The severity one step below `severity`.
+fn lowered(severity: &str) -> String {
+    match severity {
+        "critical" => "high",
+        "high" => "medium",
+        _ => "low",
+    }
+    .to_string()
+}
+
 #[test]
 fn table_has_a_header_and_one_row_per_finding() {
     // A `--now` before every fixture token expires keeps each rule's own severity.
@@ -51,7 +61,13 @@ fn table_has_a_header_and_one_row_per_finding() {
     for (row, p) in rows.iter().zip(&planted) {
         let location = format!("{}:{}:{}", p.file, p.line, p.column);
         assert!(row.ends_with(&location), "row for {location}: {row}");
-        assert!(row.starts_with(severity[p.rule].as_str()), "{row}");
+        // A Google key in a referer is public by design and reported one severity lower.
+        let expected = if p.rule == "google-api-key" && p.field == "referer" {
+            lowered(&severity[p.rule])
+        } else {
+            severity[p.rule].clone()
+        };
+        assert!(row.starts_with(expected.as_str()), "{row}");
         assert!(row.contains(p.rule), "{row}");
         assert!(row.contains(p.field), "{row}");
         assert!(
@@ -160,7 +176,13 @@ fn every_finding_has_the_contract_fields() {
                 assert!(f.get(key).is_some(), "no `{key}` in {f}");
             }
             let rule = s(f, "rule");
-            assert_eq!(rules.get(rule).map(String::as_str), Some(s(f, "severity")));
+            // A rule's severity, or one step lower when a note says why (browser-used keys).
+            let own = rules.get(rule).cloned();
+            let expected = match f["details"].get("note") {
+                Some(_) => own.map(|s| lowered(&s)),
+                None => own,
+            };
+            assert_eq!(expected.as_deref(), Some(s(f, "severity")), "{f}");
             assert!(
                 rule.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),

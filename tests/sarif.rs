@@ -30,7 +30,7 @@ fn nginx_line(client: &str, minute: u32, target: &str) -> String {
 /// A nginx combined log: the Google key five times (lines 1, 2, 4, 5, 7), the hex key and the
 /// password once each, and lines without credentials.
 fn planted_log() -> String {
-    let maps = format!("/maps/api/js?key={GOOGLE_KEY}&callback=init");
+    let maps = format!("/maps/api/geocode/json?key={GOOGLE_KEY}&address=Main+St");
     [
         nginx_line("203.0.113.1", 1, &maps),
         nginx_line("203.0.113.2", 2, &maps),

@@ -37,6 +37,9 @@ pub struct Detection {
     pub column: usize,
     /// Offline facts.
     pub details: Details,
+    /// How bad the leak is: the rule's severity, lowered where the rule says the credential is
+    /// public by design in that place.
+    pub severity: crate::finding::Severity,
 }
 
 /// Everything a detector needs: the rules and the keyword automaton built from them.
@@ -237,7 +240,38 @@ impl Detector {
         }
         let before = out.len();
         walk.finish(out);
-        (out.len() > before).then(|| record_facts(line, record, format))
+        let facts = (out.len() > before).then(|| record_facts(line, record, format));
+        if let Some(facts) = &facts {
+            for detection in &mut out[before..] {
+                mark_browser_use(detection, facts.request_path.as_deref());
+            }
+        }
+        facts
+    }
+}
+
+/// A key that a rule says web pages use by design (e.g. a Google Maps JavaScript key), found in
+/// a referer or in a request to one of the rule's browser paths: still a finding, since it must be
+/// restricted, but one severity lower, with a note.
+fn mark_browser_use(detection: &mut Detection, request_path: Option<&[u8]>) {
+    let rule = detection.rule;
+    if rule.browser_paths.is_empty() {
+        return;
+    }
+    let in_referer = detection.field == FieldName::Referer;
+    let browser_path = matches!(
+        detection.field,
+        FieldName::RequestQuery | FieldName::RequestPath
+    ) && request_path.is_some_and(|p| {
+        rule.browser_paths
+            .iter()
+            .any(|b| p.starts_with(b.as_bytes()))
+    });
+    if in_referer || browser_path {
+        detection.severity = detection.severity.lowered();
+        detection.details.note = Some(
+            "used from web pages, where such keys are public by design: restrict it (HTTP referrers, allowed APIs) rather than hide it".into(),
+        );
     }
 }
 
@@ -683,6 +717,7 @@ impl LineWalk<'_> {
             secret: Secret::new(h.secret),
             column: h.raw.start + 1,
             details: h.details,
+            severity: rules[h.rule as usize].severity,
         }));
     }
 }

@@ -256,3 +256,41 @@ fn encoding_bytes_never_become_part_of_a_raw_match() {
     );
     assert_eq!(summary(&found[0]).3, "glpat-eNJYiieK67vztoxQABiL");
 }
+
+#[test]
+fn browser_used_google_keys_are_one_severity_lower_with_a_note() {
+    let key = "AIza-8GGyLXsRPdpluvFVS8h2TS097T84g9UZ-R";
+    let line = |target: &str, referer: &str| {
+        format!(
+            r#"1.2.3.4 - - [27/Nov/2026:10:00:00 +0000] "GET {target} HTTP/1.1" 200 1 "{referer}" "ua""#
+        )
+    };
+    let severity = |l: &str| {
+        let found = detect_as(l, LogType::Combined);
+        assert_eq!(found.len(), 1, "{l}");
+        (found[0].severity, found[0].details.note.is_some())
+    };
+    let rule_severity = crate::rules::builtin()
+        .iter()
+        .find(|r| r.id == "google-api-key")
+        .unwrap()
+        .severity;
+    assert_eq!(
+        severity(&line(&format!("/api/geocode?key={key}"), "-")),
+        (rule_severity, false)
+    );
+    assert_eq!(
+        severity(&line(
+            &format!("/maps/api/js?key={key}&libraries=places"),
+            "-"
+        )),
+        (rule_severity.lowered(), true)
+    );
+    assert_eq!(
+        severity(&line(
+            "/img/a.png",
+            &format!("https://shop.example/store?key={key}")
+        )),
+        (rule_severity.lowered(), true)
+    );
+}

@@ -75,6 +75,10 @@ pub struct RuleSpec {
     pub secret_group: Option<usize>,
     /// Pattern rules: the least Shannon entropy (bits per byte) a secret must have.
     pub entropy: Option<f64>,
+    /// Request paths of web pages' own API calls, where the credential is public by design (it
+    /// is then reported one severity lower, as it is in a referer).
+    #[serde(default)]
+    pub browser_paths: Vec<String>,
     /// Where the format is documented.
     #[serde(default)]
     pub references: Vec<String>,
@@ -141,6 +145,8 @@ pub struct Rule {
     pub keywords: Vec<String>,
     /// Known prefixes of the secret.
     pub prefixes: Vec<&'static str>,
+    /// Request paths where the credential is public by design.
+    pub browser_paths: Vec<String>,
     /// A specific rule beats a generic one on the same secret.
     pub generic: bool,
     /// CWE ids.
@@ -336,6 +342,7 @@ impl RuleSpec {
             matcher,
             keywords,
             prefixes: self.prefixes.into_iter().map(leak).collect(),
+            browser_paths: self.browser_paths,
             generic: self.generic,
             cwe: leak_list(if self.cwe.is_empty() {
                 vec!["CWE-598".to_string(), "CWE-532".to_string()]

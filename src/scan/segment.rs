@@ -492,7 +492,7 @@ fn into_finding(d: Detection, input: &InputFile, line: u64, facts: &RecordFacts)
     Finding {
         rule: d.rule.id,
         kind: d.rule.kind,
-        severity: d.rule.severity,
+        severity: d.severity,
         file: input.display.clone(),
         line,
         column: d.column,
