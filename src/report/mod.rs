@@ -82,6 +82,18 @@ pub fn new_report<'w>(
     }
 }
 
+/// `text` in the terminal colour of `severity` (ANSI escapes).
+pub fn paint_severity(severity: crate::finding::Severity, text: &str) -> String {
+    use crate::finding::Severity;
+    let code = match severity {
+        Severity::Critical => "1;31",
+        Severity::High => "31",
+        Severity::Medium => "33",
+        Severity::Low => "36",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
 /// The secret as shown: redacted, or in clear with `--show-secrets`.
 pub fn shown_secret(finding: &Finding, options: &ReportOptions) -> Bytes {
     if options.show_secrets {

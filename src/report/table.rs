@@ -34,13 +34,7 @@ impl<'w> TableReport<'w> {
         if !self.options.color {
             return text;
         }
-        let code = match severity {
-            Severity::Critical => "1;31",
-            Severity::High => "31",
-            Severity::Medium => "33",
-            Severity::Low => "36",
-        };
-        format!("\x1b[{code}m{text}\x1b[0m")
+        super::paint_severity(severity, &text)
     }
 }
 

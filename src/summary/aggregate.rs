@@ -206,6 +206,18 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
+    /// The fingerprint, then what identifies the secret (rule, kind, severity, redacted form).
+    fn identity(&self) -> Result<(String, Identity), String> {
+        let fingerprint = self.string("fingerprint")?.to_string();
+        let identity = Identity {
+            rule: self.string("rule")?.to_string(),
+            kind: self.string("kind")?.to_string(),
+            severity: self.severity()?,
+            secret: self.text("secret")?,
+        };
+        Ok((fingerprint, identity))
+    }
+
     fn bad(&self, why: impl std::fmt::Display) -> String {
         format!("not a logleaks {} ({why})", self.what)
     }
@@ -364,13 +376,7 @@ impl SecretSummary {
             map,
             what: "finding",
         };
-        let fingerprint = f.string("fingerprint")?.to_string();
-        let identity = Identity {
-            rule: f.string("rule")?.to_string(),
-            kind: f.string("kind")?.to_string(),
-            severity: f.severity()?,
-            secret: f.text("secret")?,
-        };
+        let (fingerprint, identity) = f.identity()?;
         let file = f.text("file")?;
         let field = f.string("field")?;
         let seen = f.time("timestamp")?;
@@ -423,13 +429,7 @@ impl SecretSummary {
             what: "summary",
         };
         // Checked in output order, so that the first problem named is the first in the object.
-        let fingerprint = f.string("fingerprint")?.to_string();
-        let identity = Identity {
-            rule: f.string("rule")?.to_string(),
-            kind: f.string("kind")?.to_string(),
-            severity: f.severity()?,
-            secret: f.text("secret")?,
-        };
+        let (fingerprint, identity) = f.identity()?;
         let count = f.count("count", f.required("count")?)?;
         let first_seen = f.time("first_seen")?;
         let last_seen = f.time("last_seen")?;

@@ -68,21 +68,11 @@ fn write_row(
             format!("{cell:<width$}")
         };
         match (i, colored) {
-            (0, Some(severity)) => line.push_str(&paint(severity, &padded)),
+            (0, Some(severity)) => line.push_str(&crate::report::paint_severity(severity, &padded)),
             _ => line.push_str(&padded),
         }
     }
     writeln!(out, "{}", line.trim_end())
-}
-
-fn paint(severity: Severity, text: &str) -> String {
-    let code = match severity {
-        Severity::Critical => "1;31",
-        Severity::High => "31",
-        Severity::Medium => "33",
-        Severity::Low => "36",
-    };
-    format!("\x1b[{code}m{text}\x1b[0m")
 }
 
 fn row(s: &SecretSummary) -> [String; 8] {
