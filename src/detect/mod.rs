@@ -709,6 +709,7 @@ impl LineWalk<'_> {
                 None => kept.push(hit),
             }
         }
+        signed::consolidate(&mut kept, rules, self.line);
         kept.sort_by_key(|h| h.raw.start);
         out.extend(kept.into_iter().map(|h| Detection {
             rule: rules[h.rule as usize],
@@ -739,5 +740,6 @@ fn decode_rounds(text: Text<'_>, context: Context, rounds: usize) -> Decoded {
     out
 }
 
+mod signed;
 #[cfg(test)]
 mod tests;

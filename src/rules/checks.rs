@@ -168,6 +168,18 @@ pub fn github_checksum_valid(token: &[u8]) -> bool {
     value == 0 && expected == checksum
 }
 
+/// True when `value` has the shape of a token with a built-in checksum (`ghp_`, `gho_`, `ghu_`,
+/// `ghs_`, `ghr_`, `npm_`) but its checksum is wrong: a made-up or mistyped token, not a leak.
+pub fn fails_its_checksum(value: &[u8]) -> bool {
+    let prefixed = [&b"ghp_"[..], b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"]
+        .iter()
+        .any(|p| value.starts_with(p));
+    prefixed
+        && value.len() == 40
+        && value[4..].iter().all(u8::is_ascii_alphanumeric)
+        && !github_checksum_valid(value)
+}
+
 /// True when `token` is `header.claims.signature` whose first two parts are base64url JSON
 /// objects.
 pub fn is_jwt(token: &[u8]) -> bool {
@@ -377,6 +389,7 @@ pub fn is_public_key(value: &[u8]) -> bool {
 /// public-by-design key.
 pub fn is_credential_like(value: &[u8]) -> bool {
     if !(16..=4096).contains(&value.len())
+        || fails_its_checksum(value)
         || is_placeholder(value)
         || is_public_key(value)
         || is_uuid(value)
