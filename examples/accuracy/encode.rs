@@ -176,13 +176,13 @@ pub fn apache(text: &str) -> String {
 /// entities.
 pub fn html_value(rng: &mut Rng, value: &str) -> String {
     let mut out = String::new();
-    for &b in value.as_bytes() {
-        if query_safe(b) && b != b'/' {
-            out.push(b as char);
+    for c in value.chars() {
+        if c.is_ascii() && query_safe(c as u8) && c != '/' {
+            out.push(c);
         } else if rng.chance(0.5) {
-            out.push_str(&format!("&#{b};"));
+            out.push_str(&format!("&#{};", c as u32));
         } else {
-            out.push_str(&format!("&#x{b:X};"));
+            out.push_str(&format!("&#x{:X};", c as u32));
         }
     }
     out

@@ -220,11 +220,14 @@ fn apache_error(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
         .as_ref()
         .map(|r| format!(", referer: {r}"))
         .unwrap_or_default();
-    let line = match rng.below(3) {
-        0 if !req.query.is_empty() => format!(
-            "{time} [cgi:error] [pid 1201:tid 140301] {client} AH01215: env: QUERY_STRING={}: /usr/lib/cgi-bin{}{referer}",
-            req.query_string(),
-            req.path
+    let line = match rng.below(4) {
+        0 if !req.query.is_empty() && !req.path_carries_credential => format!(
+            "{time} [cgi:error] [pid 1201:tid 140301] {client} AH01215: env: QUERY_STRING={}: /usr/lib/cgi-bin/report.cgi{referer}",
+            req.query_string()
+        ),
+        3 => format!(
+            "{time} [cgi:error] [pid 1201:tid 140301] {client} AH01215: REQUEST_URI={}: /usr/lib/cgi-bin/report.cgi{referer}",
+            req.target()
         ),
         1 => format!(
             "{time} [php:warn] [pid 1203:tid 140309] {client} PHP Warning:  Undefined array key \"cart_id\" in /var/www/shop/index.php on line 41, request: {} {}{referer}",

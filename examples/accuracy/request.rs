@@ -32,6 +32,8 @@ pub struct Request {
     pub status: u16,
     /// Seconds after the benchmark's start time.
     pub second: u64,
+    /// A credential was planted in the path (so a writer must not drop the path).
+    pub path_carries_credential: bool,
 }
 
 impl Request {
@@ -232,6 +234,12 @@ pub struct Planted {
 
 /// Plants `credential` into `req`, choosing a position the format can carry and an encoding.
 pub fn plant(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credential) -> Planted {
+    let planted = plant_in(rng, req, caps, credential);
+    req.path_carries_credential = planted.position == Position::Path;
+    planted
+}
+
+fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credential) -> Planted {
     match &credential.carrier {
         Carrier::Param { name, value } => {
             // A value that identifies itself may travel under any name, in a path or a header.

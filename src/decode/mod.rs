@@ -5,6 +5,7 @@
 //! finding can point at the exact column of the still-encoded credential. Nothing here knows about
 //! rules or log formats.
 
+pub mod html;
 pub mod url;
 
 /// A view of bytes together with where each byte came from in the original line.
@@ -132,10 +133,11 @@ pub fn decode_value_rounds(
 ) -> bool {
     out.clear();
     let needs_work = memchr::memchr3(b'%', b'\\', b'+', src.bytes).is_some();
+    let has_entities = memchr::memchr(b'&', src.bytes).is_some();
     for (i, &b) in src.bytes.iter().enumerate() {
         out.push(b, src.origin_of(i));
     }
-    if !needs_work {
+    if !needs_work && !has_entities {
         return false;
     }
     let mut changed = unescape_log_escapes(out, spare);
@@ -147,6 +149,11 @@ pub fn decode_value_rounds(
         if !round.decoded_percent_sign {
             break;
         }
+    }
+    // HTML escaping is applied on top of a URL, but a `+` it produced is a plus, not a space:
+    // undone after the percent rounds.
+    if has_entities {
+        changed |= unescape_html_entities(out, spare);
     }
     changed
 }
@@ -181,6 +188,32 @@ fn unescape_log_escapes(buf: &mut Decoded, spare: &mut Decoded) -> bool {
             }
         }
         spare.push(b, origin[i] as usize);
+        i += 1;
+    }
+    std::mem::swap(buf, spare);
+    changed
+}
+
+/// Decodes HTML character references (`&#x2F;`, `&#47;`, `&quot;`); each decoded character
+/// keeps the raw column of its `&`. Returns true when anything was unescaped.
+fn unescape_html_entities(buf: &mut Decoded, spare: &mut Decoded) -> bool {
+    spare.clear();
+    let (bytes, origin) = (&buf.bytes, &buf.origin);
+    let mut i = 0;
+    let mut changed = false;
+    while i < bytes.len() {
+        if bytes[i] == b'&' {
+            if let Some((c, len)) = html::entity(&bytes[i + 1..]) {
+                let mut utf8 = [0; 4];
+                for &b in c.encode_utf8(&mut utf8).as_bytes() {
+                    spare.push(b, origin[i] as usize);
+                }
+                i += 1 + len;
+                changed = true;
+                continue;
+            }
+        }
+        spare.push(bytes[i], origin[i] as usize);
         i += 1;
     }
     std::mem::swap(buf, spare);

@@ -54,7 +54,10 @@ pub fn split_url(url: Text<'_>) -> UrlParts<'_> {
         rest_start = end;
     }
     let rest = &bytes[rest_start..];
-    let fragment_at = memchr::memchr(b'#', rest).map(|p| rest_start + p);
+    // `&#47;` is an HTML character reference in a copied URL, not the start of a fragment.
+    let fragment_at = memchr::memchr_iter(b'#', rest)
+        .find(|&p| !(p > 0 && rest[p - 1] == b'&' && super::html::entity(&rest[p..]).is_some()))
+        .map(|p| rest_start + p);
     let before_fragment = fragment_at.unwrap_or(bytes.len());
     let query_at =
         memchr::memchr(b'?', &bytes[rest_start..before_fragment]).map(|p| rest_start + p);
@@ -130,9 +133,14 @@ fn split_pairs<'a>(
         if done {
             return None;
         }
+        // An `&` that starts a character reference (`&#x2F;`) is part of the value.
         let end = bytes[start..]
             .iter()
-            .position(|&b| is_separator(b))
+            .enumerate()
+            .position(|(i, &b)| {
+                is_separator(b)
+                    && !(b == b'&' && super::html::is_escaped_character(&bytes[start + i + 1..]))
+            })
             .map_or(bytes.len(), |p| start + p);
         let pair = start..end;
         if end >= bytes.len() {

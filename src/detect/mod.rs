@@ -302,7 +302,21 @@ fn record_facts(line: &[u8], record: &Record, format: Option<&'static str>) -> R
 /// alphanumeric first (last) byte must not have an alphanumeric byte before (after) it.
 fn on_token_boundaries(bytes: &[u8], range: std::ops::Range<usize>) -> bool {
     let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
-    let before_ok = range.start == 0 || !alnum(range.start) || !alnum(range.start - 1);
+    // A JSON `\u0026` or a percent `%26` escape ends in letters or digits but is a separator.
+    let after_escape = |end: usize| {
+        let before = &bytes[..end];
+        let json = before.len() >= 6
+            && before[before.len() - 6..].starts_with(b"\\u")
+            && before[before.len() - 4..].iter().all(u8::is_ascii_hexdigit);
+        let percent = before.len() >= 3
+            && before[before.len() - 3] == b'%'
+            && before[before.len() - 2..].iter().all(u8::is_ascii_hexdigit);
+        json || percent
+    };
+    let before_ok = range.start == 0
+        || !alnum(range.start)
+        || !alnum(range.start - 1)
+        || after_escape(range.start);
     let after_ok = range.end == 0 || !alnum(range.end - 1) || !alnum(range.end);
     before_ok && after_ok
 }
@@ -399,7 +413,17 @@ impl LineWalk<'_> {
         while start < bytes.len() {
             let end = memchr::memchr(b';', &bytes[start..]).map_or(bytes.len(), |p| start + p);
             let pair = &bytes[start..end];
-            let skip = pair.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            // The space after `;`, also as IIS (`+`) and CloudFront (`%20`) write it.
+            let mut skip = 0;
+            while skip < pair.len() {
+                if pair[skip].is_ascii_whitespace() || pair[skip] == b'+' {
+                    skip += 1;
+                } else if pair[skip..].starts_with(b"%20") {
+                    skip += 3;
+                } else {
+                    break;
+                }
+            }
             if let Some(eq) = memchr::memchr(b'=', pair) {
                 if eq > skip {
                     let name = cookies.slice(start + skip..start + eq);
@@ -725,7 +749,7 @@ impl LineWalk<'_> {
 
 /// True when `bytes` hold anything a decoder would change.
 fn needs_decoding(bytes: &[u8]) -> bool {
-    memchr::memchr3(b'%', b'+', b'\\', bytes).is_some()
+    memchr::memchr3(b'%', b'+', b'\\', bytes).is_some() || memchr::memchr(b'&', bytes).is_some()
 }
 
 fn decode(text: Text<'_>, context: Context) -> Decoded {

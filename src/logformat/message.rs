@@ -136,6 +136,10 @@ fn variable_end(msg: &[u8], start: usize, spaced: bool) -> usize {
             return i;
         }
         if b.is_ascii_whitespace() || b == b',' {
+            // Apache's `AH01215: <what the script printed>: /path/to/script.cgi`.
+            if i > start && msg[i - 1] == b':' && msg.get(i + 1) == Some(&b'/') {
+                return i - 1;
+            }
             if !spaced {
                 return i;
             }
@@ -272,6 +276,16 @@ mod tests {
             "{f:?}"
         );
         assert!(f.contains(&("header.host".into(), "h".into())), "{f:?}");
+        let f = fields("AH01215: QUERY_STRING=a=1&password=x1: /usr/lib/cgi-bin/r.cgi");
+        assert!(
+            f.contains(&("request.query".into(), "a=1&password=x1".into())),
+            "{f:?}"
+        );
+        let f = fields("AH01215: HTTP_AUTHORIZATION=Basic YWJjOmRlZg==: /usr/lib/cgi-bin/r.cgi");
+        assert!(
+            f.contains(&("header.authorization".into(), "Basic YWJjOmRlZg==".into())),
+            "{f:?}"
+        );
         let f = fields("[QUERY_STRING] => key=1");
         assert!(
             f.contains(&("request.query".into(), "key=1".into())),
