@@ -124,6 +124,15 @@ const EXPECTED: &[Expected] = &[
         Some("slack_token"),
         "cloudfront",
     ),
+    // CloudFront writes the space after a cookie's `;` as `%20`.
+    (
+        CLOUDFRONT,
+        5,
+        "php-session-id",
+        "cookie",
+        Some("PHPSESSID"),
+        "cloudfront",
+    ),
     // Custom formats (given in the config): a logged header, an nginx header, cookie and body.
     (
         "custom/access-apikey.log",
@@ -803,7 +812,7 @@ fn formats_that_carry_state_give_the_same_findings_for_any_threads() {
         ("modsecurity/modsec_audit.log", 3),
         ("k8s/cri-partial.log", 2),
         ("docker/0a1b2c3d-json.log", 2),
-        ("cloudfront/E2EXAMPLE.2026-11-27-10.a1b2c3d4", 1),
+        ("cloudfront/E2EXAMPLE.2026-11-27-10.a1b2c3d4", 2),
     ] {
         let path = repeated(dir.path(), fixture, 200);
         let path = path.to_str().expect("UTF-8 path");

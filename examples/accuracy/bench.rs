@@ -94,7 +94,13 @@ pub fn generate(dir: &Path, seed: u64, records: usize) -> std::io::Result<Genera
                 let candidates: Vec<usize> = (0..lines.len())
                     .filter(|&i| lines[i].1 & part != 0)
                     .collect();
-                let needle = &credential.secret[..credential.secret.len().min(12)];
+                // The first run of letters and digits that no encoding changes.
+                let needle = credential
+                    .secret
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .max_by_key(|run| run.len().min(10))
+                    .unwrap_or("");
+                let needle = &needle[..needle.len().min(10)];
                 let at = candidates
                     .iter()
                     .copied()
@@ -178,8 +184,13 @@ pub fn run(logleaks: &Path, dir: &Path) -> std::io::Result<Vec<Reported>> {
         )));
     }
     let mut found = Vec::new();
-    for line in output.stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-        let value: serde_json::Value = serde_json::from_slice(line).map_err(std::io::Error::other)?;
+    for line in output
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+    {
+        let value: serde_json::Value =
+            serde_json::from_slice(line).map_err(std::io::Error::other)?;
         let file = value["file"].as_str().unwrap_or_default();
         found.push(Reported {
             file: file.rsplit('/').next().unwrap_or(file).to_string(),
@@ -335,10 +346,26 @@ pub fn report(generated: &Generated, score: &Score) -> String {
         o.recall(),
         o.value_accuracy()
     ));
-    table(&mut out, "rule", score.rules.iter().map(|(k, v)| (k.as_str(), v)));
-    table(&mut out, "encoding", score.encodings.iter().map(|(k, v)| (*k, v)));
-    table(&mut out, "format", score.formats.iter().map(|(k, v)| (*k, v)));
-    table(&mut out, "position", score.positions.iter().map(|(k, v)| (*k, v)));
+    table(
+        &mut out,
+        "rule",
+        score.rules.iter().map(|(k, v)| (k.as_str(), v)),
+    );
+    table(
+        &mut out,
+        "encoding",
+        score.encodings.iter().map(|(k, v)| (*k, v)),
+    );
+    table(
+        &mut out,
+        "format",
+        score.formats.iter().map(|(k, v)| (*k, v)),
+    );
+    table(
+        &mut out,
+        "position",
+        score.positions.iter().map(|(k, v)| (*k, v)),
+    );
     if !score.decoy_families.is_empty() {
         out.push_str("false alarms by decoy family on their line:\n");
         for (family, n) in &score.decoy_families {

@@ -17,10 +17,7 @@ use crate::rng::{Rng, ALNUM, B64URL, HEX, LOWER_ALNUM};
 pub enum Carrier {
     /// The value of a query parameter (or cookie, or body field); `name: None` lets the
     /// planter choose any parameter name, because the value identifies itself.
-    Param {
-        name: Option<String>,
-        value: String,
-    },
+    Param { name: Option<String>, value: String },
     /// Text that goes into the request path as is (`;jsessionid=…`, `/bot…/sendMessage`).
     Path(String),
     /// A request header.
@@ -113,7 +110,9 @@ impl Catalogue {
                 // Self-identifying in a neutral parameter, or only under its own name?
                 let own_name = if found(detector, rule.id, "data", &base) {
                     None
-                } else if let Some(p) = param.as_deref().filter(|p| found(detector, rule.id, p, &base))
+                } else if let Some(p) = param
+                    .as_deref()
+                    .filter(|p| found(detector, rule.id, p, &base))
                 {
                     Some(p.to_string())
                 } else {
@@ -123,7 +122,12 @@ impl Catalogue {
                 let mut rng = Rng::new(rule.id.len() as u64);
                 for _ in 0..8 {
                     let variant = redraw(&mut rng, &base, prefix_len);
-                    if found(detector, rule.id, own_name.as_deref().unwrap_or("data"), &variant) {
+                    if found(
+                        detector,
+                        rule.id,
+                        own_name.as_deref().unwrap_or("data"),
+                        &variant,
+                    ) {
                         fixed = false;
                         break;
                     }
@@ -194,7 +198,10 @@ fn found(detector: &Detector, rule: &str, name: &str, secret: &str) -> bool {
     } else {
         secret.to_string()
     };
-    let line = format!("GET /p?{name}={} HTTP/1.1", crate::encode::component(&value));
+    let line = format!(
+        "GET /p?{name}={} HTTP/1.1",
+        crate::encode::component(&value)
+    );
     let mut out = Vec::new();
     detector.scan_line(line.as_bytes(), LogType::Raw, &mut out);
     out.iter()
@@ -262,7 +269,9 @@ fn password(rng: &mut Rng) -> String {
     let words = [
         "Summer", "Blue", "Heron", "Tiger", "Maple", "Orbit", "Falcon", "Cobalt", "River",
     ];
-    let symbols = ["!", "#", "$", "%", "&", "@", "*", "?", "+", "=", "\"", " ", "é"];
+    let symbols = [
+        "!", "#", "$", "%", "&", "@", "*", "?", "+", "=", "\"", " ", "é",
+    ];
     format!(
         "{}{}{}{}{}",
         rng.pick(&words),
@@ -277,7 +286,10 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
     let (secret, carrier) = match rule {
         "aws-presigned-url-credential" => {
             // A logged SigV4 Authorization header: the key id is what it shows.
-            let key = format!("AKIA{}", rng.string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
+            let key = format!(
+                "AKIA{}",
+                rng.string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+            );
             let value = format!(
                 "AWS4-HMAC-SHA256 Credential={key}/20261127/eu-west-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature={}",
                 rng.string(HEX, 64)
@@ -291,7 +303,10 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
             )
         }
         "aws-presigned-url-signature" | "aws-session-token" => {
-            let key = format!("AKIA{}", rng.string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
+            let key = format!(
+                "AKIA{}",
+                rng.string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+            );
             let signature = rng.string(HEX, 64);
             let token = (rule == "aws-session-token")
                 .then(|| format!("IQoJb3JpZ2luX2Vj{}", rng.string(ALNUM, 300)));
@@ -315,7 +330,10 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
             (signature, Carrier::Url(url))
         }
         "azure-sas-signature" => {
-            let signature = b64(&(0..32).map(|_| rng.next_u64() as u8).collect::<Vec<_>>(), false);
+            let signature = b64(
+                &(0..32).map(|_| rng.next_u64() as u8).collect::<Vec<_>>(),
+                false,
+            );
             let url = format!(
                 "https://shopdata.blob.core.windows.net/exports/{}.csv?sv=2022-11-02&ss=b&srt=o&sp=r&se=2026-11-27T11:00:00Z&st=2026-11-27T09:00:00Z&spr=https&sig={}",
                 rng.below(10_000),
@@ -346,9 +364,16 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
             )
         }
         "discord-bot-token" => {
-            let id = b64(format!("1{}", rng.below(1 << 30) as u64 * 1_000_000_007).as_bytes(), true);
+            let id = b64(
+                format!("1{}", rng.below(1 << 30) as u64 * 1_000_000_007).as_bytes(),
+                true,
+            );
             let first = format!("M{}", &id[1..]);
-            let token = format!("{first}.{}.{}", rng.string(B64URL, 6), rng.string(B64URL, 38));
+            let token = format!(
+                "{first}.{}.{}",
+                rng.string(B64URL, 6),
+                rng.string(B64URL, 38)
+            );
             (
                 token.clone(),
                 Carrier::Header {
@@ -385,11 +410,16 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
                 1_000_000_000 + rng.below(8_999_999_999),
                 rng.string(B64URL, 33)
             );
-            (token.clone(), Carrier::Path(format!("/bot{token}/sendMessage")))
+            (
+                token.clone(),
+                Carrier::Path(format!("/bot{token}/sendMessage")),
+            )
         }
         "url-userinfo-password" => {
             let pass = format!("{}{}", rng.string(ALNUM, 12), rng.below(1000));
-            let user = rng.pick(&["deploy", "jenkins", "svc-backup", "admin"]).to_string();
+            let user = rng
+                .pick(&["deploy", "jenkins", "svc-backup", "admin"])
+                .to_string();
             (
                 pass.clone(),
                 Carrier::Userinfo {
@@ -416,8 +446,18 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
                 _ => rng.string(LOWER_ALNUM, 28),
             };
             let name = rng.pick(&[
-                "api_key", "apikey", "apiKey", "api-key", "access_key", "auth_token",
-                "client_secret", "secret", "token", "key", "app_key", "private_token",
+                "api_key",
+                "apikey",
+                "apiKey",
+                "api-key",
+                "access_key",
+                "auth_token",
+                "client_secret",
+                "secret",
+                "token",
+                "key",
+                "app_key",
+                "private_token",
             ]);
             (
                 value.clone(),
@@ -428,8 +468,16 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
             )
         }
         "aws-secret-access-key" => {
-            let value = rng.string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
-            let name = rng.pick(&["aws_secret_access_key", "secret_key", "AWS_SECRET_ACCESS_KEY", "secretKey"]);
+            let value = rng.string(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                40,
+            );
+            let name = rng.pick(&[
+                "aws_secret_access_key",
+                "secret_key",
+                "AWS_SECRET_ACCESS_KEY",
+                "secretKey",
+            ]);
             (
                 value.clone(),
                 Carrier::Param {

@@ -40,8 +40,16 @@ pub fn param(rng: &mut Rng) -> (&'static str, String) {
             0 => format!("gclid=Cj0KCQiA{}_BwE", rng.string(B64URL, 70)),
             1 => format!("fbclid=IwAR{}", rng.string(B64URL, 58)),
             2 => format!("msclkid={}", rng.string(HEX, 32)),
-            3 => format!("yclid={}", 1_000_000_000_000u64 + rng.next_u64() % 9_000_000_000_000),
-            4 => format!("_ga=2.{}.{}.{}", rng.below(1 << 30), rng.below(1 << 30), 1_795_773_000 + rng.below(600)),
+            3 => format!(
+                "yclid={}",
+                1_000_000_000_000u64 + rng.next_u64() % 9_000_000_000_000
+            ),
+            4 => format!(
+                "_ga=2.{}.{}.{}",
+                rng.below(1 << 30),
+                rng.below(1 << 30),
+                1_795_773_000 + rng.below(600)
+            ),
             _ => format!(
                 "utm_source={}&utm_medium=email&utm_campaign=nov_{}&utm_content={}",
                 rng.pick(&["newsletter", "google", "partner"]),
@@ -61,7 +69,11 @@ pub fn param(rng: &mut Rng) -> (&'static str, String) {
         "request-id" => match rng.below(4) {
             0 => format!("request_id={}", uuid(rng)),
             1 => format!("trace_id={}", rng.string(HEX, 32)),
-            2 => format!("traceparent=00-{}-{}-01", rng.string(HEX, 32), rng.string(HEX, 16)),
+            2 => format!(
+                "traceparent=00-{}-{}-01",
+                rng.string(HEX, 32),
+                rng.string(HEX, 16)
+            ),
             _ => format!("correlationId={}", uuid(rng)),
         },
         "content-hash" => match rng.below(3) {
@@ -70,13 +82,25 @@ pub fn param(rng: &mut Rng) -> (&'static str, String) {
             _ => format!("etag=W%2F%22{}%22", rng.string(HEX, 32)),
         },
         "cursor" => {
-            let name = rng.pick(&["page_token", "next_token", "cursor", "continuation", "pageToken", "nextPageToken", "after"]);
+            let name = rng.pick(&[
+                "page_token",
+                "next_token",
+                "cursor",
+                "continuation",
+                "pageToken",
+                "nextPageToken",
+                "after",
+            ]);
             format!("{name}={}", rng.string(B64URL, 48))
         }
         "oauth-flow" => match rng.below(4) {
             0 => format!("state={}", rng.string(ALNUM, 32)),
             1 => format!("nonce={}", rng.string(B64URL, 32)),
-            2 => format!("code={}&state={}", rng.string(ALNUM, 40), rng.string(HEX, 16)),
+            2 => format!(
+                "code={}&state={}",
+                rng.string(ALNUM, 40),
+                rng.string(HEX, 16)
+            ),
             _ => format!(
                 "code_challenge={}&code_challenge_method=S256",
                 rng.string(B64URL, 43)
@@ -138,7 +162,13 @@ pub fn param(rng: &mut Rng) -> (&'static str, String) {
             ])
             .to_string(),
         "csrf" => {
-            let name = rng.pick(&["csrf_token", "authenticity_token", "_csrf", "xsrf_token", "csrfmiddlewaretoken"]);
+            let name = rng.pick(&[
+                "csrf_token",
+                "authenticity_token",
+                "_csrf",
+                "xsrf_token",
+                "csrfmiddlewaretoken",
+            ]);
             format!("{name}={}", rng.string(B64URL, 43))
         }
         _ => format!(
@@ -159,7 +189,10 @@ pub fn path(rng: &mut Rng) -> String {
         2 => format!("/api/v1/orders/{}", uuid(rng)),
         3 => format!("/assets/app-{}.css", rng.string(HEX, 64)),
         4 => format!("/img/products/{}.webp", rng.string(LOWER_ALNUM, 20)),
-        _ => format!("/blog/2026/11/{}", rng.pick(&["rotate-your-keys", "api-token-hygiene", "black-friday"])),
+        _ => format!(
+            "/blog/2026/11/{}",
+            rng.pick(&["rotate-your-keys", "api-token-hygiene", "black-friday"])
+        ),
     }
 }
 

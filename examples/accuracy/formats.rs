@@ -206,10 +206,17 @@ fn nginx_error(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
 
 fn apache_error(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let (h, m, s) = hms(req);
-    let time = format!("[Thu Nov 27 {h:02}:{m:02}:{s:02}.{:06} 2026]", req.second * 37 % 1_000_000);
+    let time = format!(
+        "[Thu Nov 27 {h:02}:{m:02}:{s:02}.{:06} 2026]",
+        req.second * 37 % 1_000_000
+    );
     let client = format!("[client {}:{}]", req.ip, 40000 + req.second % 20000);
     let mut lines = Vec::new();
-    if let Some(auth) = req.header("Authorization").or(req.header("X-Api-Key")).or(req.header("X-Auth-Token")) {
+    if let Some(auth) = req
+        .header("Authorization")
+        .or(req.header("X-Api-Key"))
+        .or(req.header("X-Auth-Token"))
+    {
         lines.push((
             format!("{time} [cgi:error] [pid 1201:tid 140301] {client} AH01215: env: HTTP_AUTHORIZATION={auth}: /usr/lib/cgi-bin/report.cgi"),
             HEADERS,
@@ -230,7 +237,7 @@ fn apache_error(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
             req.target()
         ),
         1 => format!(
-            "{time} [php:warn] [pid 1203:tid 140309] {client} PHP Warning:  Undefined array key \"cart_id\" in /var/www/shop/index.php on line 41, request: {} {}{referer}",
+            "{time} [php:warn] [pid 1203:tid 140309] {client} PHP Warning:  Undefined array key \"cart_id\" in /var/www/shop/index.php on line 41, request: \"{} {} HTTP/1.1\"{referer}",
             req.method,
             req.target()
         ),
@@ -368,7 +375,16 @@ fn tomcat(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     vec![(
         format!(
             "{} - http-nio-8080-exec-{} {} {} {} HTTP/1.1 {} {}ms {} {} {}",
-            clf_time(req), 1 + req.second % 9, req.ip, req.method, req.target(), req.status, 5 + req.second % 300, bytes(req), or_dash(req.referer.as_deref()), req.user_agent
+            clf_time(req),
+            1 + req.second % 9,
+            req.ip,
+            req.method,
+            req.target(),
+            req.status,
+            5 + req.second % 300,
+            bytes(req),
+            or_dash(req.referer.as_deref()),
+            req.user_agent
         ),
         ALL,
     )]
@@ -398,7 +414,9 @@ fn traefik(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     vec![(
         format!(
             "{} {} \"web@docker\" \"http://172.18.0.5:80\" {}ms",
-            combined_with(req, encode::apache), 1000 + req.second, 1 + req.second % 90
+            combined_with(req, encode::apache),
+            1000 + req.second,
+            1 + req.second % 90
         ),
         ALL,
     )]
@@ -411,7 +429,7 @@ fn varnishncsa(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
 }
 
 /// A JSON string value: heavy escapes for records whose encoding is JSON.
-fn js(rng: &mut Rng, text: &str) -> String {
+fn js(text: &str) -> String {
     format!("\"{}\"", encode::json(text, HEAVY.with(|h| h.get())))
 }
 
@@ -420,152 +438,155 @@ thread_local! {
     pub static HEAVY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-fn json_headers(rng: &mut Rng, req: &Request, arrays: bool) -> String {
+fn json_headers(req: &Request, arrays: bool) -> String {
     let mut parts = vec![format!(
         "{}:{}",
-        js(rng, "User-Agent"),
+        js("User-Agent"),
         if arrays {
-            format!("[{}]", js(rng, &req.user_agent))
+            format!("[{}]", js(&req.user_agent))
         } else {
-            js(rng, &req.user_agent)
+            js(&req.user_agent)
         }
     )];
     if let Some(r) = &req.referer {
-        let v = js(rng, r);
-        parts.push(format!("\"Referer\":{}", if arrays { format!("[{v}]") } else { v }));
+        let v = js(r);
+        parts.push(format!(
+            "\"Referer\":{}",
+            if arrays { format!("[{v}]") } else { v }
+        ));
     }
     for (name, value) in &req.headers {
-        let v = js(rng, value);
+        let v = js(value);
         parts.push(format!(
             "{}:{}",
-            js(rng, name),
+            js(name),
             if arrays { format!("[{v}]") } else { v }
         ));
     }
     format!("{{{}}}", parts.join(","))
 }
 
-fn caddy(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
-    let headers = json_headers(rng, req, true);
+fn caddy(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+    let headers = json_headers(req, true);
     vec![(
         format!(
             "{{\"level\":\"info\",\"ts\":{}.5123,\"logger\":\"http.log.access.log0\",\"msg\":\"handled request\",\"request\":{{\"remote_ip\":\"10.0.0.2\",\"remote_port\":\"51234\",\"client_ip\":\"{}\",\"proto\":\"HTTP/2.0\",\"method\":\"{}\",\"host\":\"{}\",\"uri\":{},\"headers\":{headers}}},\"bytes_read\":0,\"user_id\":\"\",\"duration\":0.0012,\"size\":{},\"status\":{}}}",
-            epoch(req), req.ip, req.method, req.host, js(rng, &req.target()), bytes(req), req.status
+            epoch(req), req.ip, req.method, req.host, js(&req.target()), bytes(req), req.status
         ),
         ALL,
     )]
 }
 
-fn traefik_json(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+fn traefik_json(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let mut extra = String::new();
     if let Some(r) = &req.referer {
-        extra.push_str(&format!(",\"request_Referer\":{}", js(rng, r)));
+        extra.push_str(&format!(",\"request_Referer\":{}", js(r)));
     }
     for (name, value) in &req.headers {
-        extra.push_str(&format!(",\"request_{name}\":{}", js(rng, value)));
+        extra.push_str(&format!(",\"request_{name}\":{}", js(value)));
     }
     vec![(
         format!(
             "{{\"ClientAddr\":\"{}:40112\",\"ClientHost\":\"{}\",\"ClientPort\":\"40112\",\"ClientUsername\":\"-\",\"DownstreamContentSize\":{},\"DownstreamStatus\":{},\"Duration\":2104411,\"OriginStatus\":{},\"RequestAddr\":\"{}\",\"RequestHost\":\"{}\",\"RequestMethod\":\"{}\",\"RequestPath\":{},\"RequestProtocol\":\"HTTP/2.0\",\"RouterName\":\"shop@docker\",\"StartUTC\":\"{}\",\"request_User-Agent\":{}{extra}}}",
-            req.ip, req.ip, bytes(req), req.status, req.status, req.host, req.host, req.method, js(rng, &req.target()), iso_time(req), js(rng, &req.user_agent)
+            req.ip, req.ip, bytes(req), req.status, req.status, req.host, req.host, req.method, js(&req.target()), iso_time(req), js(&req.user_agent)
         ),
         ALL,
     )]
 }
 
-fn nginx_json(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+fn nginx_json(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let mut extra = String::new();
     if let Some(a) = req.header("Authorization") {
-        extra.push_str(&format!(",\"http_authorization\":{}", js(rng, a)));
+        extra.push_str(&format!(",\"http_authorization\":{}", js(a)));
     }
     for name in ["X-Api-Key", "X-Auth-Token"] {
         if let Some(v) = req.header(name) {
             extra.push_str(&format!(
                 ",\"http_{}\":{}",
                 name.to_ascii_lowercase().replace('-', "_"),
-                js(rng, v)
+                js(v)
             ));
         }
     }
     if let Some(c) = req.header("Cookie") {
-        extra.push_str(&format!(",\"http_cookie\":{}", js(rng, c)));
+        extra.push_str(&format!(",\"http_cookie\":{}", js(c)));
     }
     if let Some(b) = &req.body {
-        extra.push_str(&format!(",\"request_body\":{}", js(rng, b)));
+        extra.push_str(&format!(",\"request_body\":{}", js(b)));
     }
     let request = format!("{} {} HTTP/1.1", req.method, req.target());
     vec![(
         format!(
             "{{\"time_local\":\"{}\",\"remote_addr\":\"{}\",\"request\":{},\"status\":\"{}\",\"body_bytes_sent\":\"{}\",\"http_referer\":{},\"http_user_agent\":{}{extra}}}",
-            clf_time(req).trim_matches(['[', ']']), req.ip, js(rng, &request), req.status, bytes(req), js(rng, req.referer.as_deref().unwrap_or("")), js(rng, &req.user_agent)
+            clf_time(req).trim_matches(['[', ']']), req.ip, js(&request), req.status, bytes(req), js(req.referer.as_deref().unwrap_or("")), js(&req.user_agent)
         ),
         ALL,
     )]
 }
 
-fn envoy_json(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+fn envoy_json(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let mut extra = String::new();
     if let Some(a) = req.header("Authorization") {
-        extra.push_str(&format!(",\"authorization\":{}", js(rng, a)));
+        extra.push_str(&format!(",\"authorization\":{}", js(a)));
     }
     for name in ["X-Api-Key", "X-Auth-Token"] {
         if let Some(v) = req.header(name) {
-            extra.push_str(&format!(",\"{}\":{}", name.to_ascii_lowercase(), js(rng, v)));
+            extra.push_str(&format!(",\"{}\":{}", name.to_ascii_lowercase(), js(v)));
         }
     }
     if let Some(r) = &req.referer {
-        extra.push_str(&format!(",\"referer\":{}", js(rng, r)));
+        extra.push_str(&format!(",\"referer\":{}", js(r)));
     }
     vec![(
         format!(
             "{{\"start_time\":\"{}\",\"method\":\"{}\",\"path\":{},\"protocol\":\"HTTP/1.1\",\"response_code\":{},\"response_flags\":\"-\",\"bytes_received\":0,\"bytes_sent\":{},\"duration\":9,\"user-agent\":{},\"downstream_remote_address\":\"{}:51000\",\":authority\":\"{}\",\"upstream_host\":\"10.244.1.9:8080\"{extra}}}",
-            iso_time(req), req.method, js(rng, &req.target()), req.status, bytes(req), js(rng, &req.user_agent), req.ip, req.host
+            iso_time(req), req.method, js(&req.target()), req.status, bytes(req), js(&req.user_agent), req.ip, req.host
         ),
         ALL,
     )]
 }
 
-fn gcp_lb(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+fn gcp_lb(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let referer = req
         .referer
         .as_ref()
-        .map(|r| format!(",\"referer\":{}", js(rng, r)))
+        .map(|r| format!(",\"referer\":{}", js(r)))
         .unwrap_or_default();
     vec![(
         format!(
             "{{\"insertId\":\"1kq2w3e4r5t{}\",\"jsonPayload\":{{\"@type\":\"type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry\",\"statusDetails\":\"response_sent_by_backend\"}},\"httpRequest\":{{\"requestMethod\":\"{}\",\"requestUrl\":{},\"requestSize\":\"312\",\"status\":{},\"responseSize\":\"{}\",\"userAgent\":{},\"remoteIp\":\"{}\"{referer},\"latency\":\"0.043s\"}},\"resource\":{{\"type\":\"http_load_balancer\",\"labels\":{{\"project_id\":\"shop-prod\"}}}},\"timestamp\":\"{}\",\"severity\":\"INFO\",\"logName\":\"projects/shop-prod/logs/requests\"}}",
-            req.second, req.method, js(rng, &format!("https://{}{}", req.host, req.target())), req.status, bytes(req), js(rng, &req.user_agent), req.ip, iso_time(req)
+            req.second, req.method, js(&format!("https://{}{}", req.host, req.target())), req.status, bytes(req), js(&req.user_agent), req.ip, iso_time(req)
         ),
         ALL,
     )]
 }
 
-fn cloudflare(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+fn cloudflare(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let mut extra = String::new();
     if !req.headers.is_empty() {
         let parts: Vec<String> = req
             .headers
             .iter()
-            .map(|(n, v)| format!("{}:{}", js(rng, &n.to_ascii_lowercase()), js(rng, v)))
+            .map(|(n, v)| format!("{}:{}", js(&n.to_ascii_lowercase()), js(v)))
             .collect();
         extra = format!(",\"RequestHeaders\":{{{}}}", parts.join(","));
     }
     vec![(
         format!(
             "{{\"ClientIP\":\"{}\",\"ClientRequestHost\":\"{}\",\"ClientRequestMethod\":\"{}\",\"ClientRequestURI\":{},\"ClientRequestUserAgent\":{},\"ClientRequestReferer\":{},\"EdgeResponseStatus\":{},\"EdgeStartTimestamp\":{}100000000,\"RayID\":\"8e7f6a5b4c{:06x}\"{extra}}}",
-            req.ip, req.host, req.method, js(rng, &req.target()), js(rng, &req.user_agent), js(rng, req.referer.as_deref().unwrap_or("")), req.status, epoch(req), req.second
+            req.ip, req.host, req.method, js(&req.target()), js(&req.user_agent), js(req.referer.as_deref().unwrap_or("")), req.status, epoch(req), req.second
         ),
         ALL,
     )]
 }
 
-fn modsecurity_json(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
-    let headers = json_headers(rng, req, false);
+fn modsecurity_json(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+    let headers = json_headers(req, false);
     let request_line = format!("{} {} HTTP/1.1", req.method, req.target());
     vec![(
         format!(
             "{{\"transaction\":{{\"time\":\"{}\",\"transaction_id\":\"Z0cXq9lQ1mYcOaJ8o4d{:08}\",\"remote_address\":\"{}\",\"remote_port\":51211,\"local_address\":\"10.0.0.5\",\"local_port\":443}},\"request\":{{\"request_line\":{},\"headers\":{headers}}},\"response\":{{\"protocol\":\"HTTP/1.1\",\"status\":{},\"headers\":{{\"Content-Type\":\"text/html\"}}}},\"audit_data\":{{\"messages\":[\"Warning. Matched phrase \\\"/admin\\\" at REQUEST_FILENAME.\"]}}}}",
-            clf_time(req).trim_matches(['[', ']']), req.second, req.ip, js(rng, &request_line), req.status
+            clf_time(req).trim_matches(['[', ']']), req.second, req.ip, js(&request_line), req.status
         ),
         ALL,
     )]
@@ -576,7 +597,12 @@ fn modsecurity_audit(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let mut lines = vec![
         (format!("--{id}-A--"), 0),
         (
-            format!("{} Z0cXq9lQ1mYcOaJ8o4d{:08} {} 51230 10.0.0.5 443", clf_time(req), req.second, req.ip),
+            format!(
+                "{} Z0cXq9lQ1mYcOaJ8o4d{:08} {} 51230 10.0.0.5 443",
+                clf_time(req),
+                req.second,
+                req.ip
+            ),
             0,
         ),
         (format!("--{id}-B--"), 0),
@@ -616,12 +642,16 @@ fn syslog(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
 
 fn cri(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     vec![(
-        format!("{} stdout F {}", iso_time(req), combined_with(req, encode::nginx)),
+        format!(
+            "{} stdout F {}",
+            iso_time(req),
+            combined_with(req, encode::nginx)
+        ),
         ALL,
     )]
 }
 
-fn docker(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+fn docker(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let inner = combined_with(req, encode::nginx);
     vec![(
         format!(

@@ -34,7 +34,10 @@ fn main() {
     let mut verbose = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = || args.next().unwrap_or_else(|| usage(&format!("{arg} needs a value")));
+        let mut value = || {
+            args.next()
+                .unwrap_or_else(|| usage(&format!("{arg} needs a value")))
+        };
         match arg.as_str() {
             "--seed" => seed = value().parse().unwrap_or_else(|_| usage("bad --seed")),
             "--records" => records = value().parse().unwrap_or_else(|_| usage("bad --records")),
@@ -69,7 +72,9 @@ fn main() {
                 label.encoding.name(),
                 label.position.name(),
                 label.secret,
-                near.iter().map(|r| (&r.rule, &r.secret)).collect::<Vec<_>>()
+                near.iter()
+                    .map(|r| (&r.rule, &r.secret))
+                    .collect::<Vec<_>>()
             );
         }
         for f in &score.false_alarms {

@@ -100,8 +100,6 @@ pub enum Position {
     Cookie,
     /// In the request body.
     Body,
-    /// As the request target of a proxy or load balancer (an absolute URL).
-    Target,
 }
 
 impl Position {
@@ -117,21 +115,48 @@ impl Position {
             Position::Header => "header",
             Position::Cookie => "cookie",
             Position::Body => "body",
-            Position::Target => "target",
         }
     }
 }
 
 /// Names that a self-identifying credential may be sent under.
 const ANY_NAMES: &[&str] = &[
-    "access_token", "token", "key", "api_key", "apikey", "auth", "data", "value", "t", "k", "s",
-    "credential", "secret", "hook", "url", "webhook", "p", "input", "X-Api-Key",
+    "access_token",
+    "token",
+    "key",
+    "api_key",
+    "apikey",
+    "auth",
+    "data",
+    "value",
+    "t",
+    "k",
+    "s",
+    "credential",
+    "secret",
+    "hook",
+    "url",
+    "webhook",
+    "p",
+    "input",
+    "X-Api-Key",
 ];
 
 /// Parameters around a planted one.
 fn filler(rng: &mut Rng) -> String {
-    let name = rng.pick(&["page", "lang", "format", "limit", "sort", "id", "view", "region"]);
-    let value = rng.pick(&["2", "en-US", "json", "50", "desc", "1042", "full", "eu-west-1"]);
+    let name = rng.pick(&[
+        "page", "lang", "format", "limit", "sort", "id", "view", "region",
+    ]);
+    let value = rng.pick(&[
+        "2",
+        "en-US",
+        "json",
+        "50",
+        "desc",
+        "1042",
+        "full",
+        "eu-west-1",
+    ]);
     format!("{name}={value}")
 }
 
@@ -247,7 +272,11 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
             let name = name
                 .clone()
                 .unwrap_or_else(|| rng.pick(ANY_NAMES).to_string());
-            let mut places = vec![Position::QueryOnly, Position::QueryOnly, Position::QueryOnly];
+            let mut places = vec![
+                Position::QueryOnly,
+                Position::QueryOnly,
+                Position::QueryOnly,
+            ];
             if caps.referer {
                 places.push(Position::Referer);
             }
@@ -294,7 +323,10 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
                     req.headers.retain(|(n, _)| n != "Cookie");
                     req.headers.push((
                         "Cookie".into(),
-                        format!("theme=dark; {cookie_name}={}; lang=en", encode::plain(value)),
+                        format!(
+                            "theme=dark; {cookie_name}={}; lang=en",
+                            encode::plain(value)
+                        ),
                     ));
                     Planted {
                         position: Position::Cookie,
@@ -322,12 +354,19 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
                     let (header, text) = if caps.auth_only || rng.chance(0.6) {
                         ("Authorization".to_string(), format!("Bearer {value}"))
                     } else {
-                        (rng.pick(&["X-Api-Key", "X-Auth-Token"]).to_string(), value.clone())
+                        (
+                            rng.pick(&["X-Api-Key", "X-Auth-Token"]).to_string(),
+                            value.clone(),
+                        )
                     };
                     req.headers.push((header, text));
                     Planted {
                         position: Position::Header,
-                        encoding: if caps.json { Encoding::Json } else { Encoding::Plain },
+                        encoding: if caps.json {
+                            Encoding::Json
+                        } else {
+                            Encoding::Plain
+                        },
                     }
                 }
                 _ => {
@@ -357,7 +396,11 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
             req.headers.push((name.clone(), value.clone()));
             Planted {
                 position: Position::Header,
-                encoding: if caps.json { Encoding::Json } else { Encoding::Plain },
+                encoding: if caps.json {
+                    Encoding::Json
+                } else {
+                    Encoding::Plain
+                },
             }
         }
         Carrier::Url(url) => {
@@ -399,7 +442,11 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
             let url = format!(
                 "https://{user}:{}@{}/",
                 encode::component(password),
-                rng.pick(&["ci.example.com", "backup.example.net", "grafana.example.org"])
+                rng.pick(&[
+                    "ci.example.com",
+                    "backup.example.net",
+                    "grafana.example.org"
+                ])
             );
             if caps.referer && rng.chance(0.5) {
                 req.referer = Some(format!("{url}job/deploy/"));
@@ -449,8 +496,16 @@ pub fn ordinary(rng: &mut Rng, req: &mut Request, caps: Caps, second: u64) -> Ve
         families.push("content-hash");
         crate::decoys::path(rng)
     } else {
-        rng.pick(&["/", "/products", "/api/v1/orders", "/search", "/account/login", "/api/v2/inventory", "/cart"])
-            .to_string()
+        rng.pick(&[
+            "/",
+            "/products",
+            "/api/v1/orders",
+            "/search",
+            "/account/login",
+            "/api/v2/inventory",
+            "/cart",
+        ])
+        .to_string()
     };
     for _ in 0..rng.below(3) {
         req.query.push(filler(rng));

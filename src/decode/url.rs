@@ -122,6 +122,22 @@ pub fn matrix_params<'a>(path: Text<'a>) -> impl Iterator<Item = Param<'a>> + 'a
     })
 }
 
+/// The length of the space before a cookie's name after `;`: blanks, and the `+` or `%20` that
+/// IIS and CloudFront write for them.
+pub fn cookie_space_len(pair: &[u8]) -> usize {
+    let mut skip = 0;
+    while skip < pair.len() {
+        if pair[skip].is_ascii_whitespace() || pair[skip] == b'+' {
+            skip += 1;
+        } else if pair[skip..].starts_with(b"%20") {
+            skip += 3;
+        } else {
+            break;
+        }
+    }
+    skip
+}
+
 fn split_pairs<'a>(
     text: Text<'a>,
     is_separator: impl Fn(u8) -> bool + 'a,

@@ -326,6 +326,28 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'%' | b'[' | b']')
 }
 
+/// Where a `name=value` value that starts at `start` in free text ends: at a byte that ends
+/// values, except for the `&…;` of an HTML character reference inside it.
+fn text_value_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'&' {
+            if let Some((c, len)) = crate::decode::html::entity(&bytes[i + 1..]) {
+                if c != '&' {
+                    i += 1 + len;
+                    continue;
+                }
+            }
+        }
+        if ends_text_value(b) {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
 /// Bytes that end a parameter value in free text.
 fn ends_text_value(b: u8) -> bool {
     b.is_ascii_whitespace()
@@ -413,17 +435,7 @@ impl LineWalk<'_> {
         while start < bytes.len() {
             let end = memchr::memchr(b';', &bytes[start..]).map_or(bytes.len(), |p| start + p);
             let pair = &bytes[start..end];
-            // The space after `;`, also as IIS (`+`) and CloudFront (`%20`) write it.
-            let mut skip = 0;
-            while skip < pair.len() {
-                if pair[skip].is_ascii_whitespace() || pair[skip] == b'+' {
-                    skip += 1;
-                } else if pair[skip..].starts_with(b"%20") {
-                    skip += 3;
-                } else {
-                    break;
-                }
-            }
+            let skip = crate::decode::url::cookie_space_len(pair);
             if let Some(eq) = memchr::memchr(b'=', pair) {
                 if eq > skip {
                     let name = cookies.slice(start + skip..start + eq);
@@ -468,10 +480,7 @@ impl LineWalk<'_> {
             if name_start == eq {
                 continue;
             }
-            let value_end = bytes[eq + 1..]
-                .iter()
-                .position(|&b| ends_text_value(b))
-                .map_or(bytes.len(), |p| eq + 1 + p);
+            let value_end = text_value_end(bytes, eq + 1);
             self.param(
                 text.slice(name_start..eq),
                 Some(text.slice(eq + 1..value_end)),
@@ -552,8 +561,22 @@ impl LineWalk<'_> {
         if depth < MAX_DECODE_DEPTH && memchr::memchr2(b'=', b'@', value.bytes).is_some() {
             // One level of nesting undoes one level of encoding; the nested values are decoded
             // again when they are walked.
-            let once = decode_rounds(raw_value, context, 1);
             let url_like = |b: &[u8]| scheme_len(b).is_some() || b.starts_with(b"/");
+            let mut once = decode_rounds(raw_value, context, 1);
+            // A URL encoded twice or more as a whole (`https%253A%252F%252F…`) is walked from
+            // the round that makes it a URL, so that its own parameters keep their encoding.
+            let mut rounds = 1;
+            while !url_like(&once.bytes)
+                && rounds < 3
+                && memchr::memchr(b'%', &once.bytes).is_some()
+            {
+                rounds += 1;
+                let next = decode_rounds(raw_value, context, rounds);
+                if next.bytes == once.bytes {
+                    break;
+                }
+                once = next;
+            }
             let value = if url_like(once.bytes.as_slice()) || !url_like(value.bytes) {
                 once.text()
             } else {

@@ -103,7 +103,13 @@ fn url_around(line: &[u8], pos: usize) -> &[u8] {
 /// `X-Goog-Date` + `X-Goog-Expires`, or Azure's `se`.
 fn expiry(raw: &[u8]) -> Option<String> {
     let (mut decoded, mut spare) = (Decoded::default(), Decoded::default());
-    decode_value_rounds(Text::raw(raw, 0), Context::Query, 3, &mut decoded, &mut spare);
+    decode_value_rounds(
+        Text::raw(raw, 0),
+        Context::Query,
+        3,
+        &mut decoded,
+        &mut spare,
+    );
     let text = decoded.bytes.as_slice();
     for (date, expires) in [
         (&b"x-amz-date"[..], &b"x-amz-expires"[..]),
@@ -112,19 +118,22 @@ fn expiry(raw: &[u8]) -> Option<String> {
         if let (Some(date), Some(seconds)) = (param(text, date), param(text, expires)) {
             let start = basic_timestamp(date)?;
             let seconds: i64 = std::str::from_utf8(seconds).ok()?.parse().ok()?;
-            return rfc3339(start.checked_add(jiff::SignedDuration::from_secs(seconds)).ok()?);
+            return rfc3339(
+                start
+                    .checked_add(jiff::SignedDuration::from_secs(seconds))
+                    .ok()?,
+            );
         }
     }
     let se = param(text, b"se")?;
     let se = std::str::from_utf8(se).ok()?;
-    let time = se
-        .parse::<jiff::Timestamp>()
-        .ok()
-        .or_else(|| {
-            // A bare date means the start of that day, UTC.
-            let date: jiff::civil::Date = se.parse().ok()?;
-            date.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
-        })?;
+    let time = se.parse::<jiff::Timestamp>().ok().or_else(|| {
+        // A bare date means the start of that day, UTC.
+        let date: jiff::civil::Date = se.parse().ok()?;
+        date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp())
+    })?;
     rfc3339(time)
 }
 
@@ -136,7 +145,10 @@ fn rfc3339(time: jiff::Timestamp) -> Option<String> {
 fn basic_timestamp(text: &[u8]) -> Option<jiff::Timestamp> {
     let text = std::str::from_utf8(text).ok()?;
     let civil = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", text).ok()?;
-    civil.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
+    civil
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
 }
 
 /// The value of parameter `name` (ASCII case-insensitive) in a decoded query-like text: the name

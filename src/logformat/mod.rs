@@ -342,7 +342,11 @@ impl Record {
             Some(sp) if cursor::is_method(&bytes[..sp]) => {
                 let mut target_end = bytes.len();
                 if let Some(last) = memchr::memrchr(b' ', bytes) {
-                    if last > sp && bytes[last + 1..].starts_with(b"HTTP/") {
+                    // `HTTP\/1.1` in JSON logs that escape slashes.
+                    let protocol = &bytes[last + 1..];
+                    if last > sp
+                        && (protocol.starts_with(b"HTTP/") || protocol.starts_with(b"HTTP\\/"))
+                    {
                         target_end = last;
                         self.protocol = Some(request.start + last + 1..request.end);
                     }

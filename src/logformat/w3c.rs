@@ -244,14 +244,15 @@ fn parse_with(line: &[u8], columns: &[Column], lenient_count: bool) -> Option<Re
     Some(record)
 }
 
-/// IIS writes cookies as `a=1;+b=2` (spaces as `+`): one field per cookie.
+/// IIS writes cookies as `a=1;+b=2` (spaces as `+`), CloudFront as `a=1;%20b=2`: one field per
+/// cookie.
 fn cookies(line: &[u8], span: Range<usize>, record: &mut Record) {
     let bytes = &line[span.clone()];
     let mut start = 0;
     while start < bytes.len() {
         let end = memchr::memchr(b';', &bytes[start..]).map_or(bytes.len(), |p| start + p);
         let pair = &bytes[start..end];
-        let skip = pair.iter().take_while(|b| matches!(b, b' ' | b'+')).count();
+        let skip = crate::decode::url::cookie_space_len(pair);
         if let Some(eq) = memchr::memchr(b'=', pair) {
             if eq > skip && eq + 1 < pair.len() {
                 let name = String::from_utf8_lossy(&pair[skip..eq]).into_owned();
