@@ -294,3 +294,74 @@ fn browser_used_google_keys_are_one_severity_lower_with_a_note() {
         (rule_severity.lowered(), true)
     );
 }
+
+#[test]
+fn a_signed_url_is_one_finding_with_its_key_facts_and_expiry() {
+    let combined = |target: &str| {
+        format!(
+            r#"198.51.100.9 - - [27/Nov/2026:10:00:00 +0000] "GET {target} HTTP/1.1" 200 5 "-" "curl/8.4.0""#
+        )
+    };
+    let url = "/o/a.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA24UPIT7CILITYUJ2%2F20261127%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20261127T095500Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=5e1561f401e8f11f75c848d4e793834a2f52201978ae8702a3ff95d7833a1912";
+    let found = detect_as(&combined(url), LogType::Combined);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].rule.id, "aws-presigned-url-signature");
+    assert_eq!(
+        found[0].details.aws_key_type,
+        Some("long_term_access_key"),
+        "{found:?}"
+    );
+    assert!(found[0].details.aws_account_id.is_some(), "{found:?}");
+    assert_eq!(
+        found[0].details.expires_at.as_deref(),
+        Some("2026-11-27T10:55:00Z")
+    );
+    // With a session token, the token is what leaked; nested, the same.
+    let with_token = url.replace(
+        "&X-Amz-Signature",
+        "&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEDDR7PBReiJ5RdzzRTbaIuykwK1KtGqNQhYieKBgXw926GpLJvA0nw4v1ooZJ9tWS3P90mHsnBSlEx91ES5y9y8F4awWEa5xsrBUI&X-Amz-Signature",
+    );
+    let nested = format!(
+        "/dl?url={}",
+        with_token.replace('%', "%25").replace('&', "%26").replace('=', "%3D").replace('?', "%3F")
+    );
+    for target in [with_token.as_str(), nested.as_str()] {
+        let found = detect_as(&combined(target), LogType::Combined);
+        assert_eq!(found.len(), 1, "{target}: {found:?}");
+        assert_eq!(found[0].rule.id, "aws-session-token");
+        assert_eq!(
+            found[0].details.expires_at.as_deref(),
+            Some("2026-11-27T10:55:00Z")
+        );
+    }
+    // An Azure SAS expires at `se`.
+    let sas = "/b/x.csv?sv=2022-11-02&sp=r&se=2026-11-27T11%3A00%3A00Z&sig=5%2BLWma3iXPC4FmEmiOq6%2BWkdNxK3OU9cFbe5hC9h188%3D";
+    let found = detect_as(&combined(sas), LogType::Combined);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].details.expires_at.as_deref(),
+        Some("2026-11-27T11:00:00Z")
+    );
+}
+
+#[test]
+fn html_character_references_are_decoded() {
+    let line = r#"198.51.100.9 - - [27/Nov/2026:10:00:00 +0000] "GET /x?a=1&amp;aws_secret_access_key=8UpFV5AreXQeUXoGcwe91wC9RXGi&#43;VlaKuc1cD&#x2F;X&amp;b=2 HTTP/1.1" 200 5 "-" "-""#;
+    let found = detect_as(line, LogType::Combined);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        summary(&found[0]).3,
+        "8UpFV5AreXQeUXoGcwe91wC9RXGi+VlaKuc1cD/X"
+    );
+}
+
+#[test]
+fn a_token_with_a_wrong_checksum_is_not_reported_by_any_rule() {
+    // The last six characters of these are not the CRC32 of the others.
+    for token in [
+        "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+        "npm_U1duyZKwdEf4eqTwiJfQ782y2JV76FuY8OTN",
+    ] {
+        assert!(detect(&format!("/x?token={token}")).is_empty(), "{token}");
+    }
+}
