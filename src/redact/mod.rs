@@ -1,0 +1,414 @@
+//! `logleaks redact`: write logs back with every credential that `scan` finds masked, and every
+//! other byte exactly as it was.
+//!
+//! Each input is read once, sequentially (output order is line order), while inputs are redacted
+//! in parallel. Lines flow [`stream`] (chunks of lines) → [`line`] (detect, mask, scan again) →
+//! [`encode`] (the input's compression) → [`write`] (standard output, or a temporary file renamed
+//! into place). [`report`] says what was masked, with fingerprints, never secrets.
+
+pub mod encode;
+pub mod line;
+pub mod mask;
+pub mod report;
+pub mod stream;
+pub mod write;
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::cli::RedactArgs;
+use crate::config::{self, Allowlist};
+use crate::detect::Detector;
+use crate::input::{self, describe_io_error, DisplayPath, InputFile, Source, WalkOptions, Walked};
+use crate::logformat::{FormatMap, LogType};
+use crate::rules::Rule;
+
+pub use line::{SecretTally, Tally};
+pub use mask::Mask;
+pub use stream::{redact_stream, StreamError, Streamed};
+
+/// Exit code: every input was redacted.
+const EXIT_OK: i32 = 0;
+/// Exit code: a usage error, or some input could not be redacted.
+const EXIT_ERROR: i32 = 2;
+
+/// What a redaction needs besides the input: rules, allowlist, mask, formats.
+#[derive(Debug)]
+pub struct Redactor {
+    /// The rules, built-in and configured.
+    pub detector: Detector,
+    /// Findings the config accepts: they are left as they are.
+    pub allowlist: Option<Allowlist>,
+    /// Key of fingerprints (`LOGLEAKS_FINGERPRINT_KEY`).
+    pub fingerprint_key: Option<Vec<u8>>,
+    /// What replaces each credential.
+    pub mask: Mask,
+    /// Read every input as this type instead of detecting it.
+    pub log_type: Option<LogType>,
+    /// Formats chosen per file (`--log-format`, `[[formats]]`).
+    pub formats: FormatMap,
+}
+
+impl Redactor {
+    /// A redactor with the built-in rules, no allowlist and `mask`.
+    pub fn builtin(mask: Mask) -> Self {
+        Redactor {
+            detector: Detector::builtin(),
+            allowlist: None,
+            fingerprint_key: None,
+            mask,
+            log_type: None,
+            formats: FormatMap::default(),
+        }
+    }
+}
+
+/// Where redacted inputs go.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// Standard output (a single input).
+    Stdout,
+    /// The same relative path under a directory.
+    Directory(PathBuf),
+    /// Over the input itself.
+    InPlace {
+        /// Keep the original with this suffix added to its name.
+        backup: Option<String>,
+        /// Rewrite files with several hard links too.
+        force: bool,
+    },
+}
+
+/// What became of one input.
+#[derive(Debug)]
+pub struct FileOutcome {
+    /// The input, as named or found.
+    pub file: DisplayPath,
+    /// Where its redacted copy was written (for `--output`).
+    pub output: Option<PathBuf>,
+    /// Redacted, skipped as not text, or the error that stopped it.
+    pub result: Result<Streamed, String>,
+}
+
+impl FileOutcome {
+    fn error(file: DisplayPath, message: impl Into<String>) -> Self {
+        FileOutcome {
+            file,
+            output: None,
+            result: Err(message.into()),
+        }
+    }
+}
+
+/// Redacts every walked input to `target`, `threads` inputs at a time; outcomes in input order.
+pub fn run(
+    walked: Vec<Walked>,
+    redactor: &Redactor,
+    target: &Target,
+    threads: usize,
+) -> Vec<FileOutcome> {
+    let job = |item: Walked| match item {
+        Walked::File(input) => redact_input(&input, redactor, target),
+        Walked::NotRegular(path) => FileOutcome {
+            file: path,
+            output: None,
+            result: Ok(Streamed::NotText("not a regular file")),
+        },
+        Walked::Error(e) => FileOutcome::error(e.path, e.message),
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("logleaks-redact-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(|| walked.into_par_iter().map(job).collect()),
+        Err(_) => walked.into_iter().map(job).collect(),
+    }
+}
+
+/// Redacts one input to `target`.
+pub fn redact_input(input: &InputFile, redactor: &Redactor, target: &Target) -> FileOutcome {
+    let file = input.display.clone();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match target {
+        Target::Stdout => to_stdout(input, redactor).map(|s| (s, None)),
+        Target::Directory(dir) => to_directory(input, redactor, dir).map(|(s, p)| (s, Some(p))),
+        Target::InPlace { backup, force } => {
+            in_place(input, redactor, backup.as_deref(), *force).map(|s| (s, None))
+        }
+    }));
+    match result {
+        Ok(Ok((streamed, output))) => FileOutcome {
+            file,
+            output,
+            result: Ok(streamed),
+        },
+        Ok(Err(message)) => FileOutcome::error(file, message),
+        Err(_) => FileOutcome::error(
+            file,
+            "internal error while redacting; nothing was replaced (please report it)",
+        ),
+    }
+}
+
+fn to_stdout(input: &InputFile, redactor: &Redactor) -> Result<Streamed, String> {
+    let opened = input::open(input).map_err(|e| open_error(input, &e))?;
+    let stdout = io::stdout();
+    let mut out = encode::Encoder::new(
+        opened.compression,
+        BufWriter::with_capacity(256 * 1024, stdout.lock()),
+    )
+    .map_err(|e| format!("standard output: {}", describe_io_error(&e)))?;
+    let streamed = redact_stream(redactor, &input.display, opened.reader, &mut out);
+    let finished = out.finish().and_then(|mut w| w.flush());
+    match (streamed, finished) {
+        (Err(StreamError::Write(e)), _) | (Ok(_), Err(e))
+            if e.kind() == io::ErrorKind::BrokenPipe =>
+        {
+            // The reader of our output has gone (`logleaks redact … | head`).
+            Ok(Streamed::Redacted(Tally::default()))
+        }
+        (Ok(Streamed::NotText(what)), _) => {
+            Err(format!("not a text log ({what}); nothing was written"))
+        }
+        (Ok(streamed), Ok(())) => Ok(streamed),
+        (Ok(_), Err(e)) => Err(format!("standard output: {}", describe_io_error(&e))),
+        (Err(e), _) => Err(format!("{e}; the output is incomplete")),
+    }
+}
+
+/// Where `display` goes under `dir`: its path without root or `.`; `..` is refused.
+pub fn output_path(dir: &Path, display: &Path) -> Result<PathBuf, String> {
+    let mut out = dir.to_path_buf();
+    for component in display.components() {
+        match component {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            Component::ParentDir => {
+                return Err(
+                    "cannot place a path with `..` under --output; name it from a directory above"
+                        .into(),
+                )
+            }
+        }
+    }
+    if out == dir {
+        return Err("no file name to write under --output".into());
+    }
+    Ok(out)
+}
+
+fn to_directory(
+    input: &InputFile,
+    redactor: &Redactor,
+    dir: &Path,
+) -> Result<(Streamed, PathBuf), String> {
+    let Source::File(path) = &input.source else {
+        return Err("standard input can only be redacted to standard output".into());
+    };
+    let dest = output_path(dir, input.display.path())?;
+    let file = File::open(path).map_err(|e| open_error(input, &e))?;
+    let meta = file.metadata().map_err(|e| open_error(input, &e))?;
+    if let Ok(existing) = std::fs::metadata(&dest) {
+        if write::Stamp::of(&existing).same_file(&write::Stamp::of(&meta)) {
+            return Err(format!(
+                "{} is the input itself; use --in-place to rewrite it",
+                dest.display()
+            ));
+        }
+    }
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "cannot create {}: {}",
+                parent.display(),
+                describe_io_error(&e)
+            )
+        })?;
+    }
+    let mut staged = write::Staged::new(&dest, Some(&file)).map_err(|e| e.to_string())?;
+    let streamed = redact_file_into(input, redactor, file, &mut staged)?;
+    if let Streamed::Redacted(_) = streamed {
+        staged.commit(None).map_err(|e| e.to_string())?;
+    }
+    Ok((streamed, dest))
+}
+
+fn in_place(
+    input: &InputFile,
+    redactor: &Redactor,
+    backup: Option<&str>,
+    force: bool,
+) -> Result<Streamed, String> {
+    let Source::File(path) = &input.source else {
+        return Err("standard input cannot be redacted in place".into());
+    };
+    let file = File::open(path).map_err(|e| open_error(input, &e))?;
+    let meta = file.metadata().map_err(|e| open_error(input, &e))?;
+    let links = write::hard_links(&meta);
+    if links > 1 && !force {
+        return Err(format!(
+            "has {links} hard links; rewriting it would leave the secrets under the other names (find them with `find / -samefile`; --force rewrites this name anyway); untouched"
+        ));
+    }
+    let writers = write::writers(&meta);
+    if !writers.is_empty() {
+        let pids: Vec<String> = writers.iter().map(u32::to_string).collect();
+        return Err(format!(
+            "is open for writing by process {} (a live log?); rotate it first (or stop the writer), then redact the rotated file; untouched",
+            pids.join(", ")
+        ));
+    }
+    let before = write::Stamp::of(&meta);
+    let mut staged = write::Staged::new(path, Some(&file)).map_err(|e| e.to_string())?;
+    let reader = file.try_clone().map_err(|e| open_error(input, &e))?;
+    let streamed = redact_file_into(input, redactor, reader, &mut staged)?;
+    let Streamed::Redacted(tally) = streamed else {
+        return Ok(streamed);
+    };
+    let after_fd = file.metadata().map(|m| write::Stamp::of(&m));
+    let after_path = std::fs::metadata(path).map(|m| write::Stamp::of(&m));
+    let unchanged =
+        matches!((&after_fd, &after_path), (Ok(a), Ok(b)) if *a == before && *b == before);
+    if !unchanged {
+        return Err(
+            "changed while it was being redacted (is something still writing to it?); untouched: redact it once nothing writes to it"
+                .into(),
+        );
+    }
+    let backup_path = backup.map(|suffix| write::with_suffix(path, suffix));
+    staged
+        .commit(backup_path.as_deref())
+        .map_err(|e| e.to_string())?;
+    Ok(Streamed::Redacted(tally))
+}
+
+/// Streams `file` (decompressed) through the redactor into `staged` (compressed the same way).
+fn redact_file_into(
+    input: &InputFile,
+    redactor: &Redactor,
+    file: File,
+    staged: &mut write::Staged,
+) -> Result<Streamed, String> {
+    let opened = input::open_reader(Box::new(file) as Box<dyn Read + Send>)
+        .map_err(|e| open_error(input, &e))?;
+    let write_error = |e: io::Error| write::WriteError::Write(e).to_string();
+    let mut out = encode::Encoder::new(
+        opened.compression,
+        BufWriter::with_capacity(256 * 1024, &mut *staged),
+    )
+    .map_err(write_error)?;
+    let streamed = match redact_stream(redactor, &input.display, opened.reader, &mut out) {
+        Ok(streamed) => streamed,
+        Err(StreamError::Write(e)) => return Err(write_error(e)),
+        Err(e) => return Err(format!("{e}; the original is untouched")),
+    };
+    out.finish()
+        .and_then(|mut w| w.flush())
+        .map_err(write_error)?;
+    Ok(streamed)
+}
+
+fn open_error(input: &InputFile, e: &io::Error) -> String {
+    match &input.source {
+        Source::File(path) if path.is_dir() => "is a directory".into(),
+        _ => describe_io_error(e),
+    }
+}
+
+/// `logleaks redact`: from parsed arguments to an exit code.
+pub fn command(args: RedactArgs) -> i32 {
+    match prepare(&args) {
+        Ok((walked, redactor, target)) => {
+            let threads = args.threads.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                usize::from,
+            );
+            let outcomes = run(walked, &redactor, &target, threads);
+            report::finish(&outcomes, args.report.as_deref())
+        }
+        Err(message) => {
+            eprintln!("logleaks: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Checks the arguments, reads the config and walks the inputs.
+fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String> {
+    let mask = Mask::new(&args.mask)?;
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err("no input: name log files to redact, or pipe a log into logleaks (see `logleaks redact --help`)".into());
+        }
+        paths.push("-".into());
+    }
+    let target = match (&args.output, args.in_place) {
+        (Some(dir), _) => Target::Directory(dir.clone()),
+        (None, true) => Target::InPlace {
+            backup: args.backup.clone(),
+            force: args.force,
+        },
+        (None, false) => Target::Stdout,
+    };
+    if let Some(suffix) = &args.backup {
+        if suffix.is_empty() || suffix.contains('/') {
+            return Err("--backup: the suffix must be non-empty and hold no `/`".into());
+        }
+    }
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    match &target {
+        Target::Stdout => {
+            if paths.len() > 1 {
+                return Err("redacting several inputs needs --output DIR or --in-place (standard output takes one)".into());
+            }
+            if paths[0].is_dir() {
+                return Err(format!(
+                    "{} is a directory: redacting it needs --output DIR or --in-place",
+                    paths[0].display()
+                ));
+            }
+        }
+        Target::Directory(_) | Target::InPlace { .. } if stdin => {
+            return Err("standard input can only be redacted to standard output".into());
+        }
+        _ => {}
+    }
+    let walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
+        .map_err(|e| format!("invalid glob: {e}"))?;
+    let builtin: Vec<&'static Rule> = crate::rules::builtin().iter().collect();
+    let config = config::discover(args.config.as_deref(), args.no_config, &builtin)
+        .map_err(|e| e.to_string())?;
+    let mut rules = builtin;
+    let mut allowlist = None;
+    let mut format_rules = Vec::new();
+    if let Some(config) = config {
+        eprintln!(
+            "logleaks: using config {} ({} custom rule{})",
+            config.path.display(),
+            config.rules.len(),
+            if config.rules.len() == 1 { "" } else { "s" }
+        );
+        rules.extend(config.rules);
+        allowlist = Some(config.allowlist);
+        format_rules = config.formats;
+    }
+    let formats = FormatMap::from_options(args.log_format.as_deref(), format_rules)?;
+    let redactor = Redactor {
+        detector: Detector::new(rules),
+        allowlist,
+        fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
+            .map(|k| k.into_encoded_bytes()),
+        mask,
+        log_type: args.log_type,
+        formats,
+    };
+    let walked = input::walk(&paths, &walk_options);
+    Ok((walked, redactor, target))
+}
+
+#[cfg(test)]
+mod tests;
