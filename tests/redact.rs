@@ -705,3 +705,38 @@ fn empty_files_stay_empty() {
     redact(["--in-place", p(&path)]).assert_code(0);
     assert_eq!(std::fs::read(&path).unwrap(), b"");
 }
+
+#[test]
+fn every_format_fixture_is_redacted_line_for_line_and_scans_clean() {
+    let dir = tempdir();
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(root().join("tests/fixtures/formats")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() || entry.file_name() == "README.md" {
+            continue;
+        }
+        let path = entry.path();
+        let input = std::fs::read(path).unwrap();
+        let run = redact([path]);
+        run.assert_code(0).assert_no_panic();
+        let (ins, outs) = (
+            input.split(|&b| b == b'\n').collect::<Vec<_>>(),
+            run.stdout.split(|&b| b == b'\n').collect::<Vec<_>>(),
+        );
+        assert_eq!(ins.len(), outs.len(), "{}", path.display());
+        let findings = findings_of(path);
+        for (i, (a, b)) in ins.iter().zip(&outs).enumerate() {
+            if !findings.iter().any(|f| n(f, "line") as usize == i + 1) {
+                assert_eq!(a, b, "{}: line {} changed", path.display(), i + 1);
+            }
+        }
+        let out = write(dir.path(), "out.log", &run.stdout);
+        assert!(
+            findings_of(&out).is_empty(),
+            "{}: the redacted copy still has findings",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 30, "{checked} fixtures");
+}

@@ -120,26 +120,24 @@ impl<'r> LineRedactor<'r> {
         raw_piece: bool,
         tally: &mut Tally,
     ) -> Option<&[u8]> {
-        let mut changed = false;
         self.seen.clear();
+        let mut current = std::mem::take(&mut self.current);
+        let mut changed = false;
         for round in 0..MAX_ROUNDS {
-            let text = if changed {
-                std::mem::take(&mut self.current)
-            } else {
-                line.to_vec()
-            };
-            let masked = self.round(&text, line_no, raw_piece, round == 0, tally);
-            if masked {
-                changed = true;
-                std::mem::swap(&mut self.current, &mut self.next);
-            } else {
-                self.current = text;
+            let text: &[u8] = if changed { &current } else { line };
+            if !self.round(text, line_no, raw_piece, round == 0, tally) {
                 break;
             }
-            if round + 1 == MAX_ROUNDS && self.find(&self.current.clone(), raw_piece) {
+            // `self.next` holds the masked text: it is scanned again in the next round.
+            std::mem::swap(&mut current, &mut self.next);
+            changed = true;
+            if round + 1 == MAX_ROUNDS
+                && self.round(&current, line_no, raw_piece, false, &mut Tally::default())
+            {
                 tally.unsettled_lines += 1;
             }
         }
+        self.current = current;
         if !changed {
             return None;
         }
@@ -209,11 +207,6 @@ impl<'r> LineRedactor<'r> {
         }
         mask::apply(text, &mut self.ranges, mask, &mut self.next);
         true
-    }
-
-    /// True when `text` still holds a credential that is not allowlisted and not a mask.
-    fn find(&mut self, text: &[u8], raw_piece: bool) -> bool {
-        self.round(text, 0, raw_piece, false, &mut Tally::default())
     }
 
     fn record(&mut self, text: &[u8], raw_piece: bool) -> (Record, Option<&'static str>) {
