@@ -740,3 +740,74 @@ fn every_format_fixture_is_redacted_line_for_line_and_scans_clean() {
     }
     assert!(checked >= 30, "{checked} fixtures");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_owner_that_cannot_be_kept_is_named() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("needs root to make a file of another user; nothing to check");
+        return;
+    }
+    let dir = tempdir();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::set_permissions(&logs, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = write(&logs, "access.log", fixture("fixtures/nginx/access.log"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = redact_unprivileged(&["--in-place", p(&path)]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains("access.log: note: the owner (uid 0) could not be kept"),
+        "{}",
+        run.stderr
+    );
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!(meta.uid(), 65534);
+    assert_eq!(meta.mode() & 0o777, 0o644);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        redact(["fixtures/nginx/access.log"]).stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_in_place_run_leaves_the_old_or_the_new_file_and_no_temporary() {
+    let dir = tempdir();
+    let mut content = Vec::new();
+    let mut i = 0u64;
+    while content.len() < 12 << 20 {
+        let target = if i % 50 == 0 {
+            format!("/p?api_key=d4d3fd81b6ee7b3bb1c863e2601a{:04}", i % 10_000)
+        } else {
+            format!("/static/app.js?v={i}")
+        };
+        content.extend_from_slice(combined_line(&target).as_bytes());
+        content.push(b'\n');
+        i += 1;
+    }
+    let path = write(dir.path(), "access.log", &content);
+    let full = redact([p(&path)]).stdout;
+    for delay_ms in [5, 60, 250] {
+        std::fs::write(&path, &content).unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logleaks"))
+            .args(["redact", "--no-config", "--in-place", p(&path)])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        // SAFETY: kill has no memory preconditions; the pid is our own child's.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        let status = child.wait().unwrap();
+        let now = std::fs::read(&path).unwrap();
+        assert!(
+            now == content || now == full,
+            "after {delay_ms} ms ({status:?}) the file is neither the old nor the new one"
+        );
+        assert_eq!(listing(dir.path()), ["access.log"], "after {delay_ms} ms");
+    }
+}

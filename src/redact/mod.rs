@@ -91,6 +91,25 @@ pub struct FileOutcome {
     pub output: Option<PathBuf>,
     /// Redacted, skipped as not text, or the error that stopped it.
     pub result: Result<Streamed, String>,
+    /// What is worth knowing besides, e.g. an owner that could not be kept.
+    pub notes: Vec<String>,
+}
+
+/// What a redacted input became.
+struct Done {
+    streamed: Streamed,
+    output: Option<PathBuf>,
+    notes: Vec<String>,
+}
+
+impl Done {
+    fn new(streamed: Streamed) -> Self {
+        Done {
+            streamed,
+            output: None,
+            notes: Vec::new(),
+        }
+    }
 }
 
 impl FileOutcome {
@@ -99,6 +118,7 @@ impl FileOutcome {
             file,
             output: None,
             result: Err(message.into()),
+            notes: Vec::new(),
         }
     }
 }
@@ -116,6 +136,7 @@ pub fn run(
             file: path,
             output: None,
             result: Ok(Streamed::NotText("not a regular file")),
+            notes: Vec::new(),
         },
         Walked::Error(e) => FileOutcome::error(e.path, e.message),
     };
@@ -133,17 +154,16 @@ pub fn run(
 pub fn redact_input(input: &InputFile, redactor: &Redactor, target: &Target) -> FileOutcome {
     let file = input.display.clone();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match target {
-        Target::Stdout => to_stdout(input, redactor).map(|s| (s, None)),
-        Target::Directory(dir) => to_directory(input, redactor, dir).map(|(s, p)| (s, Some(p))),
-        Target::InPlace { backup, force } => {
-            in_place(input, redactor, backup.as_deref(), *force).map(|s| (s, None))
-        }
+        Target::Stdout => to_stdout(input, redactor).map(Done::new),
+        Target::Directory(dir) => to_directory(input, redactor, dir),
+        Target::InPlace { backup, force } => in_place(input, redactor, backup.as_deref(), *force),
     }));
     match result {
-        Ok(Ok((streamed, output))) => FileOutcome {
+        Ok(Ok(done)) => FileOutcome {
             file,
-            output,
-            result: Ok(streamed),
+            output: done.output,
+            result: Ok(done.streamed),
+            notes: done.notes,
         },
         Ok(Err(message)) => FileOutcome::error(file, message),
         Err(_) => FileOutcome::error(
@@ -200,11 +220,7 @@ pub fn output_path(dir: &Path, display: &Path) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-fn to_directory(
-    input: &InputFile,
-    redactor: &Redactor,
-    dir: &Path,
-) -> Result<(Streamed, PathBuf), String> {
+fn to_directory(input: &InputFile, redactor: &Redactor, dir: &Path) -> Result<Done, String> {
     let Source::File(path) = &input.source else {
         return Err("standard input can only be redacted to standard output".into());
     };
@@ -230,10 +246,15 @@ fn to_directory(
     }
     let mut staged = write::Staged::new(&dest, Some(&file)).map_err(|e| e.to_string())?;
     let streamed = redact_file_into(input, redactor, file, &mut staged)?;
+    let notes = std::mem::take(&mut staged.notes);
     if let Streamed::Redacted(_) = streamed {
         staged.commit(None).map_err(|e| e.to_string())?;
     }
-    Ok((streamed, dest))
+    Ok(Done {
+        streamed,
+        output: Some(dest),
+        notes,
+    })
 }
 
 fn in_place(
@@ -241,7 +262,7 @@ fn in_place(
     redactor: &Redactor,
     backup: Option<&str>,
     force: bool,
-) -> Result<Streamed, String> {
+) -> Result<Done, String> {
     let Source::File(path) = &input.source else {
         return Err("standard input cannot be redacted in place".into());
     };
@@ -266,7 +287,7 @@ fn in_place(
     let reader = file.try_clone().map_err(|e| open_error(input, &e))?;
     let streamed = redact_file_into(input, redactor, reader, &mut staged)?;
     let Streamed::Redacted(tally) = streamed else {
-        return Ok(streamed);
+        return Ok(Done::new(streamed));
     };
     let after_fd = file.metadata().map(|m| write::Stamp::of(&m));
     let after_path = std::fs::metadata(path).map(|m| write::Stamp::of(&m));
@@ -279,10 +300,14 @@ fn in_place(
         );
     }
     let backup_path = backup.map(|suffix| write::with_suffix(path, suffix));
+    let notes = std::mem::take(&mut staged.notes);
     staged
         .commit(backup_path.as_deref())
         .map_err(|e| e.to_string())?;
-    Ok(Streamed::Redacted(tally))
+    Ok(Done {
+        notes,
+        ..Done::new(Streamed::Redacted(tally))
+    })
 }
 
 /// Streams `file` (decompressed) through the redactor into `staged` (compressed the same way).
@@ -320,6 +345,7 @@ fn open_error(input: &InputFile, e: &io::Error) -> String {
 
 /// `logleaks redact`: from parsed arguments to an exit code.
 pub fn command(args: RedactArgs) -> i32 {
+    write::remove_temporaries_on_signals();
     match prepare(&args) {
         Ok((walked, redactor, target)) => {
             let threads = args.threads.map_or_else(

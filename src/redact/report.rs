@@ -43,6 +43,9 @@ pub struct FileReport {
     pub allowlisted: u64,
     /// Each distinct credential masked.
     pub secrets: Vec<SecretReport>,
+    /// What is worth knowing besides (e.g. an owner that could not be kept).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One distinct credential masked in one input.
@@ -94,6 +97,7 @@ pub fn build(outcomes: &[FileOutcome]) -> RunReport {
             masked: 0,
             allowlisted: 0,
             secrets: Vec::new(),
+            notes: outcome.notes.clone(),
         };
         match &outcome.result {
             Ok(Streamed::Redacted(tally)) => {
@@ -177,6 +181,12 @@ pub fn finish(outcomes: &[FileOutcome], report_path: Option<&Path>) -> i32 {
     for outcome in outcomes {
         if let Some(line) = describe(outcome, report_path.is_none()) {
             eprintln!("{line}");
+        }
+        for note in &outcome.notes {
+            eprintln!(
+                "logleaks: {}: note: {note}",
+                display_bytes(&outcome.file.as_bytes())
+            );
         }
     }
     let redacted = run.files.iter().filter(|f| f.status == "redacted").count();

@@ -1,8 +1,9 @@
 //! Writing files so that nothing is ever lost: the new content goes to a temporary file in the
 //! target's own directory, is synced to disk, takes the original's permissions, owner and
 //! extended attributes, and only then is renamed over the target in one atomic step. Until that
-//! rename the target is untouched; after it, it is whole. An interrupted run can only leave a
-//! hidden temporary file (`.NAME.*.logleaks-tmp`) behind, never a half-written log.
+//! rename the target is untouched; after it, it is whole. SIGINT, SIGTERM and SIGHUP remove the
+//! temporary files; a killed process can only leave a hidden `.NAME.*.logleaks-tmp` behind, never
+//! a half-written log.
 //!
 //! Also the guards of `--in-place`: files with several hard links, files that a running process
 //! has open for writing, and files that change while they are read. Nothing here knows about
@@ -36,10 +37,56 @@ pub enum WriteError {
     Backup(PathBuf, io::Error),
 }
 
+/// Temporary files being written, removed when the process is interrupted (see
+/// [`remove_temporaries_on_signals`]).
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Makes SIGINT, SIGTERM and SIGHUP remove the temporary files being written before the process
+/// exits (with 128 + the signal number), so that an interrupted run leaves nothing behind. Call it
+/// before any other thread is started: the signals are blocked in this thread and every thread
+/// started after, and handled by a thread of their own.
+pub fn remove_temporaries_on_signals() {
+    #[cfg(unix)]
+    // SAFETY: the signal set is initialised by sigemptyset before use; pthread_sigmask and
+    // sigwait only read it.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, signal);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        let waiter = std::thread::Builder::new()
+            .name("logleaks-signals".into())
+            .spawn(move || {
+                let mut signal = 0;
+                if libc::sigwait(&set, &mut signal) == 0 {
+                    for path in pending().iter() {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    std::process::exit(128 + signal);
+                }
+            });
+        if waiter.is_err() {
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        }
+    }
+}
+
 /// A new file being written beside its final place; it only takes that place with
 /// [`Staged::commit`], and vanishes if dropped before.
 pub struct Staged {
-    temp: tempfile::NamedTempFile,
+    /// What of the original's metadata could not be kept (an owner or attribute this process
+    /// may not set).
+    pub notes: Vec<String>,
+    /// The temporary file; `None` once committed.
+    temp: Option<tempfile::NamedTempFile>,
     target: PathBuf,
     limit: Option<u64>,
     written: u64,
@@ -54,33 +101,50 @@ impl Staged {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // Registered as soon as it exists (the registry is held meanwhile), removed from the
+        // registry by `commit` or on drop.
+        let mut registry = pending();
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".logleaks-tmp")
             .tempfile_in(&dir)
             .map_err(|e| WriteError::Create(dir.clone(), e))?;
-        if let Some(original) = like {
-            copy_metadata(original, temp.as_file()).map_err(WriteError::Write)?;
-        }
-        Ok(Staged {
-            temp,
+        registry.push(temp.path().to_path_buf());
+        drop(registry);
+        let mut staged = Staged {
+            notes: Vec::new(),
+            temp: Some(temp),
             target: target.to_path_buf(),
             limit: std::env::var(FAIL_AFTER_ENV)
                 .ok()
                 .and_then(|v| v.parse().ok()),
             written: 0,
-        })
+        };
+        if let Some(original) = like {
+            let file = staged.file()?;
+            staged.notes = copy_metadata(original, file).map_err(WriteError::Write)?;
+        }
+        Ok(staged)
     }
 
     /// Syncs the new file and renames it over the target; with `backup`, the original is first
     /// kept under that name (a hard link: same inode, same metadata).
-    pub fn commit(self, backup: Option<&Path>) -> Result<(), WriteError> {
-        self.temp.as_file().sync_all().map_err(WriteError::Write)?;
+    pub fn commit(mut self, backup: Option<&Path>) -> Result<(), WriteError> {
+        self.file()?.sync_all().map_err(WriteError::Write)?;
         if let Some(backup) = backup {
             link_backup(&self.target, backup)?;
         }
         let target = self.target.clone();
-        self.temp.persist(&target).map_err(|e| {
+        // Held while renaming: an interruption now waits until the temporary file is in place.
+        let mut registry = pending();
+        let Some(temp) = self.temp.take() else {
+            return Err(WriteError::Write(gone()));
+        };
+        let temp_path = temp.path().to_path_buf();
+        let persisted = temp.persist(&target);
+        registry.retain(|p| *p != temp_path);
+        drop(registry);
+        persisted.map_err(|e| {
             if let Some(backup) = backup {
                 let _ = std::fs::remove_file(backup);
             }
@@ -94,6 +158,32 @@ impl Staged {
     }
 }
 
+impl Staged {
+    fn file(&mut self) -> Result<&mut File, WriteError> {
+        match &mut self.temp {
+            Some(temp) => Ok(temp.as_file_mut()),
+            None => Err(WriteError::Write(gone())),
+        }
+    }
+}
+
+/// The error of a write to a file already committed (a bug).
+fn gone() -> io::Error {
+    io::Error::other("the temporary file was already renamed")
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let mut registry = pending();
+        if let Some(temp) = self.temp.take() {
+            let path = temp.path().to_path_buf();
+            // Removes the file, before it leaves the registry.
+            drop(temp);
+            registry.retain(|p| *p != path);
+        }
+    }
+}
+
 impl Write for Staged {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if let Some(limit) = self.limit {
@@ -104,13 +194,14 @@ impl Write for Staged {
                 ));
             }
         }
-        let n = self.temp.as_file_mut().write(buf)?;
+        let file = self.file().map_err(|_| gone())?;
+        let n = file.write(buf)?;
         self.written += n as u64;
         Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.temp.as_file_mut().flush()
+        self.file().map_err(|_| gone())?.flush()
     }
 }
 
@@ -142,20 +233,43 @@ fn link_backup(original: &Path, backup: &Path) -> Result<(), WriteError> {
 }
 
 /// Gives `to` the owner, extended attributes and permissions of `from`, as far as allowed: an
-/// owner or attribute this process may not set is left as it is.
-fn copy_metadata(from: &File, to: &File) -> io::Result<()> {
+/// owner or attribute this process may not set is left as it is, and named in the notes.
+fn copy_metadata(from: &File, to: &File) -> io::Result<Vec<String>> {
     let meta = from.metadata()?;
+    let mut notes = Vec::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        // Only root may give a file away; anyone may keep their own group.
+        // Only root may give a file away; anyone may keep a group they belong to.
         if std::os::unix::fs::fchown(to, Some(meta.uid()), Some(meta.gid())).is_err() {
-            let _ = std::os::unix::fs::fchown(to, None, Some(meta.gid()));
+            let mine = to.metadata()?;
+            if mine.uid() != meta.uid() {
+                notes.push(format!(
+                    "the owner (uid {}) could not be kept: the new file belongs to uid {}",
+                    meta.uid(),
+                    mine.uid()
+                ));
+            }
+            if std::os::unix::fs::fchown(to, None, Some(meta.gid())).is_err()
+                && mine.gid() != meta.gid()
+            {
+                notes.push(format!(
+                    "the group (gid {}) could not be kept: the new file belongs to gid {}",
+                    meta.gid(),
+                    mine.gid()
+                ));
+            }
         }
     }
     #[cfg(target_os = "linux")]
-    xattrs::copy(from, to);
-    to.set_permissions(meta.permissions())
+    for name in xattrs::copy(from, to) {
+        notes.push(format!(
+            "the extended attribute {} could not be kept",
+            String::from_utf8_lossy(&name)
+        ));
+    }
+    to.set_permissions(meta.permissions())?;
+    Ok(notes)
 }
 
 /// Extended attributes (SELinux labels, ACLs, user attributes), copied one by one.
@@ -164,25 +278,34 @@ mod xattrs {
     use std::fs::File;
     use std::os::fd::AsRawFd;
 
-    /// Copies every attribute of `from` that can be read and set; the others are skipped.
-    pub fn copy(from: &File, to: &File) {
-        let Some(names) = list(from) else { return };
+    /// Copies every attribute of `from` that can be read; returns the names of those that could
+    /// not be set on `to` (unless `to` already has them with the same value).
+    pub fn copy(from: &File, to: &File) -> Vec<Vec<u8>> {
+        let mut failed = Vec::new();
+        let Some(names) = list(from) else {
+            return failed;
+        };
         for name in names.split(|&b| b == 0).filter(|n| !n.is_empty()) {
             let mut cname = name.to_vec();
             cname.push(0);
-            if let Some(value) = get(from, &cname) {
-                // SAFETY: `cname` is NUL-terminated and `value` is a valid buffer of its length.
-                unsafe {
-                    libc::fsetxattr(
-                        to.as_raw_fd(),
-                        cname.as_ptr().cast(),
-                        value.as_ptr().cast(),
-                        value.len(),
-                        0,
-                    );
-                }
+            let Some(value) = get(from, &cname) else {
+                continue;
+            };
+            // SAFETY: `cname` is NUL-terminated and `value` is a valid buffer of its length.
+            let set = unsafe {
+                libc::fsetxattr(
+                    to.as_raw_fd(),
+                    cname.as_ptr().cast(),
+                    value.as_ptr().cast(),
+                    value.len(),
+                    0,
+                )
+            };
+            if set != 0 && get(to, &cname).as_deref() != Some(value.as_slice()) {
+                failed.push(name.to_vec());
             }
         }
+        failed
     }
 
     fn list(file: &File) -> Option<Vec<u8>> {
@@ -201,7 +324,8 @@ mod xattrs {
         })
     }
 
-    fn get(file: &File, name: &[u8]) -> Option<Vec<u8>> {
+    /// The value of attribute `name` (NUL-terminated) of `file`.
+    pub fn get(file: &File, name: &[u8]) -> Option<Vec<u8>> {
         // SAFETY: `name` is NUL-terminated; a null buffer of size 0 asks for the size only.
         let size = unsafe {
             libc::fgetxattr(
@@ -376,6 +500,37 @@ mod tests {
         staged.commit(None).unwrap();
         let mode = std::fs::metadata(&target).unwrap().permissions().mode();
         assert_eq!(mode & 0o7777, 0o640);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn keeps_user_extended_attributes() {
+        use std::os::fd::AsRawFd;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.log");
+        std::fs::write(&target, b"x\n").unwrap();
+        let original = File::open(&target).unwrap();
+        let (name, value) = (b"user.logleaks-test\0", b"kept");
+        // SAFETY: the name is NUL-terminated and the value a valid buffer of its length.
+        let set = unsafe {
+            libc::fsetxattr(
+                original.as_raw_fd(),
+                name.as_ptr().cast(),
+                value.as_ptr().cast(),
+                value.len(),
+                0,
+            )
+        };
+        if set != 0 {
+            eprintln!("this file system has no user extended attributes; nothing to check");
+            return;
+        }
+        let mut staged = Staged::new(&target, Some(&original)).unwrap();
+        assert!(staged.notes.is_empty(), "{:?}", staged.notes);
+        staged.write_all(b"y\n").unwrap();
+        staged.commit(None).unwrap();
+        let rewritten = File::open(&target).unwrap();
+        assert_eq!(xattrs::get(&rewritten, name).as_deref(), Some(&value[..]));
     }
 
     #[test]
