@@ -811,3 +811,70 @@ fn an_interrupted_in_place_run_leaves_the_old_or_the_new_file_and_no_temporary()
         assert_eq!(listing(dir.path()), ["access.log"], "after {delay_ms} ms");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn in_place_through_a_symlink_rewrites_the_file_it_points_to() {
+    let dir = tempdir();
+    let real = write(
+        dir.path(),
+        "real/access.log",
+        fixture("fixtures/nginx/access.log"),
+    );
+    let link = dir.path().join("access.log");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    redact(["--in-place", "--backup", ".orig", p(&link)]).assert_code(0);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read(&real).unwrap(),
+        redact(["fixtures/nginx/access.log"]).stdout
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("real/access.log.orig")).unwrap(),
+        fixture("fixtures/nginx/access.log")
+    );
+}
+
+#[test]
+fn a_second_run_into_the_same_output_directory_skips_its_own_output() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "logs/access.log",
+        fixture("fixtures/nginx/access.log"),
+    );
+    for _ in 0..2 {
+        let run = run(logleaks().current_dir(dir.path()).args([
+            "redact",
+            "--no-config",
+            ".",
+            "--output",
+            "out",
+        ]));
+        run.assert_code(0);
+        assert!(run.stderr.contains("masked in 1 file\n"), "{}", run.stderr);
+        assert!(!run.stderr.contains("./out/"), "{}", run.stderr);
+    }
+    assert!(dir.path().join("out/logs/access.log").is_file());
+    assert!(!dir.path().join("out/out").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_in_place_without_blocking() {
+    let dir = tempdir();
+    let fifo = dir.path().join("pipe.log");
+    let name = std::ffi::CString::new(p(&fifo)).unwrap();
+    // SAFETY: `name` is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+    let run = redact(["--in-place", p(&fifo)]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("pipe.log: not a regular file"),
+        "{}",
+        run.stderr
+    );
+}

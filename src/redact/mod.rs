@@ -225,6 +225,7 @@ fn to_directory(input: &InputFile, redactor: &Redactor, dir: &Path) -> Result<Do
         return Err("standard input can only be redacted to standard output".into());
     };
     let dest = output_path(dir, input.display.path())?;
+    regular_file(input, path)?;
     let file = File::open(path).map_err(|e| open_error(input, &e))?;
     let meta = file.metadata().map_err(|e| open_error(input, &e))?;
     if let Ok(existing) = std::fs::metadata(&dest) {
@@ -263,9 +264,12 @@ fn in_place(
     backup: Option<&str>,
     force: bool,
 ) -> Result<Done, String> {
-    let Source::File(path) = &input.source else {
+    let Source::File(given) = &input.source else {
         return Err("standard input cannot be redacted in place".into());
     };
+    regular_file(input, given)?;
+    // Through a symlink, the file it points to is rewritten (the link stays a link).
+    let path = &std::fs::canonicalize(given).map_err(|e| open_error(input, &e))?;
     let file = File::open(path).map_err(|e| open_error(input, &e))?;
     let meta = file.metadata().map_err(|e| open_error(input, &e))?;
     let links = write::hard_links(&meta);
@@ -334,6 +338,18 @@ fn redact_file_into(
         .and_then(|mut w| w.flush())
         .map_err(write_error)?;
     Ok(streamed)
+}
+
+/// Refuses anything but a regular file (a FIFO or a device would block or never end).
+fn regular_file(input: &InputFile, path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| open_error(input, &e))?;
+    if meta.is_dir() {
+        return Err("is a directory".into());
+    }
+    if !meta.is_file() {
+        return Err("not a regular file: only regular files are written back".into());
+    }
+    Ok(())
 }
 
 fn open_error(input: &InputFile, e: &io::Error) -> String {
@@ -432,7 +448,19 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
         log_type: args.log_type,
         formats,
     };
-    let walked = input::walk(&paths, &walk_options);
+    let mut walked = input::walk(&paths, &walk_options);
+    if let Target::Directory(dir) = &target {
+        // A second run into the same directory does not redact its own earlier output.
+        if let Ok(out) = std::fs::canonicalize(dir) {
+            walked.retain(|w| match w {
+                Walked::File(InputFile {
+                    source: Source::File(path),
+                    ..
+                }) => !std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(&out)),
+                _ => true,
+            });
+        }
+    }
     Ok((walked, redactor, target))
 }
 
