@@ -878,3 +878,20 @@ fn a_fifo_is_refused_in_place_without_blocking() {
         run.stderr
     );
 }
+
+#[test]
+fn stderr_lists_each_secret_masked_by_rule_and_fingerprint() {
+    let run = redact(["fixtures/apache/access_log"]);
+    run.assert_code(0);
+    let scanned = findings_of(&root().join("fixtures/apache/access_log"));
+    assert_eq!(scanned.len(), 6);
+    for f in &scanned {
+        let row = run
+            .stderr
+            .lines()
+            .find(|l| l.contains(s(f, "fingerprint")))
+            .unwrap_or_else(|| panic!("no row for {}:\n{}", s(f, "rule"), run.stderr));
+        assert!(row.trim_start().starts_with(s(f, "rule")), "{row}");
+        assert!(row.ends_with(&format!("first {}", n(f, "line"))), "{row}");
+    }
+}

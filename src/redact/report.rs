@@ -125,7 +125,11 @@ pub fn build(outcomes: &[FileOutcome]) -> RunReport {
     run
 }
 
-/// One line for people about one input, or `None` when there is nothing to say.
+/// Distinct secrets listed per file on stderr; the JSON report lists them all.
+pub const LISTED_SECRETS: usize = 20;
+
+/// What to tell people about one input (nothing when there is nothing to say): one line, and
+/// when `verbose`, one indented line per distinct secret masked (rule, fingerprint, lines).
 pub fn describe(outcome: &FileOutcome, verbose: bool) -> Option<String> {
     let name = display_bytes(&outcome.file.as_bytes());
     match &outcome.result {
@@ -159,6 +163,24 @@ pub fn describe(outcome: &FileOutcome, verbose: bool) -> Option<String> {
                     "; {} line(s) still looked like they held a credential after {} rounds of masking: check them",
                     tally.unsettled_lines,
                     super::line::MAX_ROUNDS
+                ));
+            }
+            let listed = &tally.secrets[..tally.secrets.len().min(LISTED_SECRETS)];
+            let width = listed.iter().map(|s| s.rule.len()).max().unwrap_or(0);
+            for secret in listed {
+                line.push_str(&format!(
+                    "\n  {:<width$}  {}  {} line{}, first {}",
+                    secret.rule,
+                    secret.fingerprint,
+                    secret.count,
+                    plural(secret.count),
+                    secret.first_line
+                ));
+            }
+            if tally.secrets.len() > LISTED_SECRETS {
+                line.push_str(&format!(
+                    "\n  … and {} more (--report FILE lists them all)",
+                    tally.secrets.len() - LISTED_SECRETS
                 ));
             }
             Some(line)
