@@ -691,8 +691,15 @@ fn binary_files_are_left_alone() {
         run.stderr
     );
     assert_eq!(std::fs::read(&path).unwrap(), elf);
-    // To standard output, nothing would be written: that is an error.
-    redact([p(&path)]).assert_code(2);
+    // To standard output, nothing would be written: that is an error, and nothing is written,
+    // not even an empty compressed stream.
+    let zipped = write(dir.path(), "a.out.gz", gzip(&elf));
+    for input in [&path, &zipped] {
+        let run = redact([p(input)]);
+        run.assert_code(2);
+        assert!(run.stdout.is_empty(), "{}", input.display());
+        assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    }
 }
 
 #[test]

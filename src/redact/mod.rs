@@ -175,13 +175,18 @@ pub fn redact_input(input: &InputFile, redactor: &Redactor, target: &Target) -> 
 
 fn to_stdout(input: &InputFile, redactor: &Redactor) -> Result<Streamed, String> {
     let opened = input::open(input).map_err(|e| open_error(input, &e))?;
-    let stdout = io::stdout();
     let mut out = encode::Encoder::new(
         opened.compression,
-        BufWriter::with_capacity(256 * 1024, stdout.lock()),
+        BufWriter::with_capacity(256 * 1024, io::stdout()),
     )
     .map_err(|e| format!("standard output: {}", describe_io_error(&e)))?;
     let streamed = redact_stream(redactor, &input.display, opened.reader, &mut out);
+    if let Ok(Streamed::NotText(what)) = streamed {
+        // Nothing at all is written: not even the frame of an empty compressed stream, which
+        // an encoder writes when it is finished or dropped.
+        std::mem::forget(out);
+        return Err(format!("not a text log ({what}); nothing was written"));
+    }
     let finished = out.finish().and_then(|mut w| w.flush());
     match (streamed, finished) {
         (Err(StreamError::Write(e)), _) | (Ok(_), Err(e))
@@ -189,9 +194,6 @@ fn to_stdout(input: &InputFile, redactor: &Redactor) -> Result<Streamed, String>
         {
             // The reader of our output has gone (`logleaks redact … | head`).
             Ok(Streamed::Redacted(Tally::default()))
-        }
-        (Ok(Streamed::NotText(what)), _) => {
-            Err(format!("not a text log ({what}); nothing was written"))
         }
         (Ok(streamed), Ok(())) => Ok(streamed),
         (Ok(_), Err(e)) => Err(format!("standard output: {}", describe_io_error(&e))),
