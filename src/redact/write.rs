@@ -402,17 +402,46 @@ pub fn hard_links(meta: &Metadata) -> u64 {
     }
 }
 
+/// Regular files open for writing in other processes: (device, inode) → process ids.
+pub type OpenForWriting = std::collections::HashMap<(u64, u64), Vec<u32>>;
+
 /// The ids of the running processes (other than this one) that hold the file with `meta` open
-/// for writing, found through `/proc/*/fd` and `/proc/*/fdinfo` (Linux; elsewhere none).
+/// for writing, from one look at `/proc` per run (taken when first asked): a run over many files
+/// does not walk every process's descriptors once per file.
 pub fn writers(meta: &Metadata) -> Vec<u32> {
-    #[cfg(target_os = "linux")]
+    static SNAPSHOT: std::sync::OnceLock<OpenForWriting> = std::sync::OnceLock::new();
+    let (dev, ino) = file_id(meta);
+    SNAPSHOT
+        .get_or_init(open_for_writing)
+        .get(&(dev, ino))
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn file_id(meta: &Metadata) -> (u64, u64) {
+    #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        (0, 0)
+    }
+}
+
+/// Every regular file that another running process has open for writing, found through
+/// `/proc/*/fd` (what each descriptor is) and `/proc/*/fdinfo` (its open flags). Linux only;
+/// elsewhere, and for processes this user may not look into, nothing is found.
+pub fn open_for_writing() -> OpenForWriting {
+    let mut found = OpenForWriting::new();
+    #[cfg(target_os = "linux")]
+    {
         let me = std::process::id();
         let Ok(procs) = std::fs::read_dir("/proc") else {
-            return Vec::new();
+            return found;
         };
-        let mut found = Vec::new();
         for entry in procs.flatten() {
             let Some(pid) = entry
                 .file_name()
@@ -428,25 +457,24 @@ pub fn writers(meta: &Metadata) -> Vec<u32> {
                 continue;
             };
             for fd in fds.flatten() {
-                let same = std::fs::metadata(fd.path())
-                    .is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino());
-                if !same {
+                // Sockets, pipes and devices are passed over before their flags are read.
+                let Ok(meta) = std::fs::metadata(fd.path()) else {
+                    continue;
+                };
+                if !meta.is_file() {
                     continue;
                 }
                 let info = entry.path().join("fdinfo").join(fd.file_name());
                 if std::fs::read_to_string(info).is_ok_and(|text| opened_for_writing(&text)) {
-                    found.push(pid);
-                    break;
+                    let pids = found.entry(file_id(&meta)).or_default();
+                    if !pids.contains(&pid) {
+                        pids.push(pid);
+                    }
                 }
             }
         }
-        found
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = meta;
-        Vec::new()
-    }
+    found
 }
 
 /// True when the `flags:` line of a `/proc/PID/fdinfo/FD` text (octal) says write-only or
@@ -558,10 +586,11 @@ mod tests {
             .unwrap();
         let mut ready = [0u8; 6];
         io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut ready).unwrap();
-        let found = writers(&meta);
+        let id = file_id(&meta);
+        let found = open_for_writing().remove(&id).unwrap_or_default();
         drop(child.stdin.take());
         child.wait().unwrap();
         assert!(found.contains(&child.id()), "{found:?}");
-        assert!(writers(&meta).is_empty());
+        assert!(!open_for_writing().contains_key(&id));
     }
 }
