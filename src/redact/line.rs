@@ -35,6 +35,8 @@ pub struct Tally {
     /// Every distinct credential masked, in the order first seen.
     pub secrets: Vec<SecretTally>,
     index: HashMap<(&'static str, String), usize>,
+    /// The last line counted in `lines_changed` (a long line is masked in pieces).
+    last_changed: u64,
 }
 
 /// One distinct credential masked in an input: never the secret, only its fingerprint.
@@ -141,7 +143,10 @@ impl<'r> LineRedactor<'r> {
         if !changed {
             return None;
         }
-        tally.lines_changed += 1;
+        if tally.last_changed != line_no {
+            tally.last_changed = line_no;
+            tally.lines_changed += 1;
+        }
         Some(&self.current)
     }
 

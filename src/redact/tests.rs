@@ -80,6 +80,7 @@ fn lines_longer_than_the_limit_are_masked_in_pieces_and_never_cut() {
     log.extend_from_slice(b"\r\nafter\n");
     let (out, tally) = redact_sized(&log, 64, 256);
     assert_eq!(tally.lines, 3);
+    assert_eq!((tally.masked, tally.lines_changed), (2, 1));
     assert_eq!(tally.long_lines, 1);
     let text = String::from_utf8_lossy(&out);
     assert!(!text.contains("d4d3fd81"), "{text}");
