@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules(args) => rules_command(args),
         Command::Inspect(args) => crate::inspect::command(args),
         Command::Summary(args) => summary_command(args),
+        Command::Redact(args) => crate::redact::command(args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();

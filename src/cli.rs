@@ -28,6 +28,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Summarise `jsonl` findings per secret: counts, first and last seen, clients, statuses.
     Summary(SummaryArgs),
+    /// Write logs back with every credential masked: to stdout, `--output DIR` or `--in-place`.
+    Redact(RedactArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff), for packagers.
@@ -177,6 +179,75 @@ pub struct ScanArgs {
     /// Make SARIF file URIs relative to DIR instead of the current directory.
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,
+}
+
+/// Arguments of `logleaks redact`.
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// Files and directories to redact (directories recursively, with `--output` or
+    /// `--in-place`); `-` or nothing with piped input reads standard input.
+    pub paths: Vec<PathBuf>,
+
+    /// Write each redacted input to the same relative path under DIR (absolute paths lose their
+    /// leading `/`), instead of standard output.
+    #[arg(long, value_name = "DIR", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+
+    /// Rewrite the inputs themselves, atomically (a temporary file in the same directory,
+    /// renamed over the original, keeping its permissions, owner and extended attributes).
+    #[arg(long)]
+    pub in_place: bool,
+
+    /// With `--in-place`, keep each original beside it, named with SUFFIX added (e.g. `.orig`).
+    #[arg(long, value_name = "SUFFIX", requires = "in_place")]
+    pub backup: Option<String>,
+
+    /// With `--in-place`, also rewrite files that have several hard links (the rewritten file
+    /// gets a new inode, so the other links keep the secrets).
+    #[arg(long, requires = "in_place")]
+    pub force: bool,
+
+    /// What replaces each credential: letters, digits and `_ . * ~ -` only, so that no log
+    /// format breaks.
+    #[arg(long, value_name = "STRING", default_value = "REDACTED")]
+    pub mask: String,
+
+    /// Write what was masked, per file, as JSON to FILE (fingerprints, never secrets).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Files redacted at once (default: all cores).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Read every file as this log type instead of detecting it.
+    #[arg(long, value_name = "TYPE", value_parser = log_type_parser())]
+    pub log_type: Option<crate::logformat::LogType>,
+
+    /// Read every file with this custom format (Apache `LogFormat` or nginx `log_format`).
+    #[arg(long, value_name = "STRING", conflicts_with = "log_type")]
+    pub log_format: Option<String>,
+
+    /// Only redact files matching this glob (by name, or by path below a named directory).
+    #[arg(long = "glob", short = 'g', value_name = "PATTERN")]
+    pub globs: Vec<String>,
+
+    /// Never redact files or directories matching this glob.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub excludes: Vec<String>,
+
+    /// Follow symlinked directories.
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Read custom rules and allowlists from FILE (default: `.logleaks.toml` in the current
+    /// directory, if present); allowlisted findings are not masked.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// Arguments of `logleaks inspect`.

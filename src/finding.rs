@@ -296,6 +296,33 @@ pub struct Finding {
     pub cwe: &'static [&'static str],
 }
 
+impl Finding {
+    /// The finding for `detection`, seen on line `line` of `file` in a record with `facts`.
+    pub fn from_detection(
+        detection: crate::detect::Detection,
+        file: crate::input::DisplayPath,
+        line: u64,
+        facts: &RecordFacts,
+    ) -> Self {
+        let rule = detection.rule;
+        Finding {
+            rule: rule.id,
+            kind: rule.kind,
+            severity: detection.severity,
+            file,
+            line,
+            column: detection.column,
+            field: detection.field,
+            param: detection.param,
+            prefix: rule.prefix_of(detection.secret.expose()),
+            secret: detection.secret,
+            record: facts.clone(),
+            details: detection.details,
+            cwe: rule.cwe,
+        }
+    }
+}
+
 /// Facts about the log record a finding came from, as printable values.
 #[derive(Clone, Debug, Default)]
 pub struct RecordFacts {

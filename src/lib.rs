@@ -4,7 +4,8 @@
 //! A log line travels one way: [`input`] (bytes from files, stdin, gzip) → [`logformat`] (the
 //! fields of a record) → [`decode`] (values as the server saw them) → [`rules`] and [`detect`]
 //! (which credentials are there) → [`finding`] (one leak, redacted) → [`report`] (table, JSON).
-//! [`scan`] runs that flow in parallel with a deterministic output order.
+//! [`scan`] runs that flow in parallel with a deterministic output order; [`redact`] runs it to
+//! write the logs back with every credential masked.
 
 pub mod app;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod finding;
 pub mod input;
 pub mod inspect;
 pub mod logformat;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -171,3 +171,55 @@ fn redacted_secrets_keep_only_a_known_prefix_and_at_most_four_last_characters() 
         }
     }
 }
+
+#[test]
+fn redact_never_shows_a_secret_on_stderr_in_its_report_or_in_its_output() {
+    let secrets = secrets();
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let report = dir.path().join("redact.json");
+    let redacted = run(logleaks().args([
+        "redact",
+        "--no-config",
+        "fixtures/",
+        // The fixtures' README is their answer key, in prose: not a log.
+        "--exclude",
+        "README.md",
+        "--output",
+        path_str(&out),
+        "--report",
+        path_str(&report),
+    ]));
+    redacted.assert_code(0);
+    assert_no_leak("redact: stderr", redacted.stderr.as_bytes(), &secrets);
+    assert_no_leak("redact: stdout", &redacted.stdout, &secrets);
+    let written = std::fs::read(&report).expect("report written");
+    assert!(written.len() > 100);
+    assert_no_leak("redact: report", &written, &secrets);
+    let mut copies = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.expect("walk the output");
+        if entry.file_type().is_file() {
+            let content = std::fs::read(entry.path()).expect("read a redacted copy");
+            assert_no_leak(&entry.path().display().to_string(), &content, &secrets);
+            copies += 1;
+        }
+    }
+    assert!(copies >= 4, "{copies} redacted copies");
+    // Per-file lines on stderr (no --report), and the messages of a failed rewrite.
+    let copy = write(
+        dir.path(),
+        "access.log",
+        fixture("fixtures/nginx/access.log"),
+    );
+    let failed = run(logleaks()
+        .env("LOGLEAKS_TEST_FAIL_WRITE_AFTER", "500")
+        .args(["redact", "--no-config", "--in-place", path_str(&copy)]));
+    failed.assert_code(2);
+    assert_no_leak("redact failure: stderr", failed.stderr.as_bytes(), &secrets);
+    let to_stdout = run(logleaks().args(["redact", "--no-config", "fixtures/nginx/access.log"]));
+    to_stdout.assert_code(0);
+    assert!(to_stdout.stderr.contains("secrets masked"));
+    assert_no_leak("redact: stderr", to_stdout.stderr.as_bytes(), &secrets);
+    assert_no_leak("redact: stdout", &to_stdout.stdout, &secrets);
+}

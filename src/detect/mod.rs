@@ -35,6 +35,9 @@ pub struct Detection {
     pub secret: Secret,
     /// 1-based byte column of its raw bytes in the line.
     pub column: usize,
+    /// Every place in the line where the credential's raw (still encoded) bytes were seen, as
+    /// 0-based byte ranges, in order: what `redact` masks.
+    pub spans: Vec<std::ops::Range<usize>>,
     /// Offline facts.
     pub details: Details,
     /// How bad the leak is: the rule's severity, lowered where the rule says the credential is
@@ -726,7 +729,12 @@ impl LineWalk<'_> {
             return;
         }
         let start = secret.origin_of(0);
-        let end = secret.origin_of(secret.len() - 1) + 1;
+        let last = secret.origin_of(secret.len() - 1);
+        let end = if secret.is_raw() {
+            last + 1
+        } else {
+            last + raw_escape_len(self.line, last)
+        };
         self.hits.push(Hit {
             rule,
             field: field.clone(),
@@ -738,35 +746,90 @@ impl LineWalk<'_> {
         });
     }
 
-    /// One detection per distinct secret: the most specific rule, at the first column.
+    /// One detection per distinct secret: the most specific rule, at the first column, with
+    /// every place the secret was seen.
     fn finish(self, out: &mut Vec<Detection>) {
         let rules = &self.detector.rules;
-        let mut kept: Vec<Hit> = Vec::new();
+        let mut kept: Vec<(Hit, Vec<std::ops::Range<usize>>)> = Vec::new();
         for hit in self.hits {
-            match kept.iter_mut().find(|k| k.secret == hit.secret) {
-                Some(k) => {
+            match kept.iter_mut().find(|(k, _)| k.secret == hit.secret) {
+                Some((k, spans)) => {
                     let rank = |h: &Hit| (rules[h.rule as usize].priority(), h.depth);
                     let better = rank(&hit) > rank(k);
                     let start = k.raw.start.min(hit.raw.start);
+                    if !spans.contains(&hit.raw) {
+                        spans.push(hit.raw.clone());
+                    }
                     if better {
                         *k = hit;
                     }
                     k.raw.start = start;
                 }
-                None => kept.push(hit),
+                None => {
+                    let spans = vec![hit.raw.clone()];
+                    kept.push((hit, spans));
+                }
             }
         }
         signed::consolidate(&mut kept, rules, self.line);
-        kept.sort_by_key(|h| h.raw.start);
-        out.extend(kept.into_iter().map(|h| Detection {
-            rule: rules[h.rule as usize],
-            field: h.field,
-            param: h.param,
-            secret: Secret::new(h.secret),
-            column: h.raw.start + 1,
-            details: h.details,
-            severity: rules[h.rule as usize].severity,
+        kept.sort_by_key(|(h, _)| h.raw.start);
+        out.extend(kept.into_iter().map(|(h, mut spans)| {
+            spans.sort_by_key(|s| (s.start, s.end));
+            Detection {
+                rule: rules[h.rule as usize],
+                field: h.field,
+                param: h.param,
+                secret: Secret::new(h.secret),
+                column: h.raw.start + 1,
+                spans,
+                details: h.details,
+                severity: rules[h.rule as usize].severity,
+            }
         }));
+    }
+}
+
+/// The length of the raw bytes at `pos` in `line` that decode to one byte: a percent escape
+/// (`%41`, or `%2541` and `%252541` for double and triple encoding), an nginx `\xHH` escape, a
+/// JSON `\uXXXX` escape (with its low surrogate), a two-byte backslash escape, or else 1.
+fn raw_escape_len(line: &[u8], pos: usize) -> usize {
+    let rest = &line[pos.min(line.len())..];
+    let hex = |i: usize| rest.get(i).is_some_and(u8::is_ascii_hexdigit);
+    match rest {
+        [b'%', ..] if hex(1) && hex(2) => {
+            let mut len = 3;
+            let mut rounds = 1;
+            // `%25` decodes to a `%` that the next round joins with the two bytes after it.
+            while rest[len - 2..len] == *b"25"
+                && hex(len)
+                && hex(len + 1)
+                && rounds < crate::decode::MAX_PERCENT_ROUNDS
+            {
+                len += 2;
+                rounds += 1;
+            }
+            len
+        }
+        [b'\\', b'x', ..] if hex(2) && hex(3) => 4,
+        [b'\\', b'u', ..] if (2..6).all(hex) => {
+            // A high surrogate (`\uD800`–`\uDBFF`) is joined with the low one after it.
+            let high = matches!(
+                rest[2..4].to_ascii_lowercase().as_slice(),
+                [b'd', b'8'..=b'9' | b'a'..=b'b']
+            );
+            if high && rest.get(6..8) == Some(b"\\u") && (8..12).all(hex) {
+                12
+            } else {
+                6
+            }
+        }
+        [b'\\', next, ..]
+            if !next.is_ascii_alphanumeric()
+                || matches!(next, b'n' | b'r' | b't' | b'b' | b'f') =>
+        {
+            2
+        }
+        _ => 1,
     }
 }
 

@@ -11,6 +11,8 @@ use crate::decode::{decode_value_rounds, Context, Decoded, Text};
 use crate::finding::{Details, Kind};
 use crate::rules::Rule;
 
+use std::ops::Range;
+
 use super::Hit;
 
 /// How much a part of a signed URL matters: the higher, the more it is what leaked.
@@ -30,11 +32,15 @@ fn rank(rule: &Rule, hit: &Hit) -> Option<u8> {
     }
 }
 
-/// Merges the parts of each signed URL in `hits` (one line's findings, in column order) into one
-/// hit, and sets its expiry from the URL's parameters.
-pub(super) fn consolidate(hits: &mut Vec<Hit>, rules: &[&'static Rule], line: &[u8]) {
+/// One line's hits, each with every raw place its secret was seen.
+type Placed = (Hit, Vec<Range<usize>>);
+
+/// Merges the parts of each signed URL in `hits` (one line's findings) into one hit, and sets
+/// its expiry from the URL's parameters. The places of the merged parts stay with it, so that
+/// masking the finding masks everything that makes the URL usable.
+pub(super) fn consolidate(hits: &mut Vec<Placed>, rules: &[&'static Rule], line: &[u8]) {
     let parts: Vec<usize> = (0..hits.len())
-        .filter(|&i| rank(rules[hits[i].rule as usize], &hits[i]).is_some())
+        .filter(|&i| rank(rules[hits[i].0.rule as usize], &hits[i].0).is_some())
         .collect();
     if parts.is_empty() {
         return;
@@ -48,27 +54,34 @@ pub(super) fn consolidate(hits: &mut Vec<Hit>, rules: &[&'static Rule], line: &[
         // The parts of one URL are in one field (at whatever depth each was decoded).
         let mut group = Vec::new();
         for (b, &i) in parts.iter().enumerate() {
-            if !done[b] && hits[i].field == hits[first].field {
+            if !done[b] && hits[i].0.field == hits[first].0.field {
                 done[b] = true;
                 group.push(i);
             }
         }
         let keep = *group
             .iter()
-            .max_by_key(|&&i| rank(rules[hits[i].rule as usize], &hits[i]))
+            .max_by_key(|&&i| rank(rules[hits[i].0.rule as usize], &hits[i].0))
             .unwrap_or(&first);
-        let mut details = std::mem::take(&mut hits[keep].details);
+        let mut details = std::mem::take(&mut hits[keep].0.details);
+        let mut places = Vec::new();
         for &i in &group {
             if i != keep {
-                merge(&mut details, &hits[i].details);
+                merge(&mut details, &hits[i].0.details);
+                places.extend(hits[i].1.iter().cloned());
                 remove.push(i);
             }
         }
         if details.expires_at.is_none() {
-            let span = url_around(line, hits[keep].raw.start);
+            let span = url_around(line, hits[keep].0.raw.start);
             details.expires_at = expiry(span);
         }
-        hits[keep].details = details;
+        hits[keep].0.details = details;
+        for place in places {
+            if !hits[keep].1.contains(&place) {
+                hits[keep].1.push(place);
+            }
+        }
     }
     remove.sort_unstable();
     for i in remove.into_iter().rev() {

@@ -323,7 +323,11 @@ fn a_signed_url_is_one_finding_with_its_key_facts_and_expiry() {
     );
     let nested = format!(
         "/dl?url={}",
-        with_token.replace('%', "%25").replace('&', "%26").replace('=', "%3D").replace('?', "%3F")
+        with_token
+            .replace('%', "%25")
+            .replace('&', "%26")
+            .replace('=', "%3D")
+            .replace('?', "%3F")
     );
     for target in [with_token.as_str(), nested.as_str()] {
         let found = detect_as(&combined(target), LogType::Combined);
@@ -364,4 +368,46 @@ fn a_token_with_a_wrong_checksum_is_not_reported_by_any_rule() {
     ] {
         assert!(detect(&format!("/x?token={token}")).is_empty(), "{token}");
     }
+}
+
+/// The raw bytes of each place a detection's secret was seen.
+fn raw_spans<'a>(line: &'a str, d: &Detection) -> Vec<&'a str> {
+    d.spans.iter().map(|s| &line[s.clone()]).collect()
+}
+
+#[test]
+fn spans_cover_the_raw_bytes_of_every_place_a_secret_was_seen() {
+    // Percent-encoded, doubly encoded, and escaped at the end of the value.
+    let line = "GET /l?password=Blue-Heron-42%21&x=1 HTTP/1.1";
+    let found = detect(line);
+    assert_eq!(raw_spans(line, &found[0]), ["Blue-Heron-42%21"]);
+    let line = "GET /l?password=Blue-Heron-42%2521&x=1 HTTP/1.1";
+    assert_eq!(raw_spans(line, &detect(line)[0]), ["Blue-Heron-42%2521"]);
+    // Repeated in request and upstream of an nginx error line: both places.
+    let line = "2026/11/27 10:02:40 [error] 21#21: *1 x, client: 1.2.3.4, server: s, request: \"GET /p?stripe_key=sk_live_5iQdDMSXECgD8osSNoWbJhlg HTTP/1.1\", upstream: \"http://10.0.0.1/p?stripe_key=sk_live_5iQdDMSXECgD8osSNoWbJhlg\", host: \"s\"";
+    let found = detect_as(line, LogType::NginxError);
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        raw_spans(line, &found[0]),
+        [
+            "sk_live_5iQdDMSXECgD8osSNoWbJhlg",
+            "sk_live_5iQdDMSXECgD8osSNoWbJhlg"
+        ]
+    );
+    assert_eq!(found[0].column, found[0].spans[0].start + 1);
+}
+
+#[test]
+fn raw_escape_lengths() {
+    assert_eq!(raw_escape_len(b"a%21b", 1), 3);
+    assert_eq!(raw_escape_len(b"%2521", 0), 5);
+    assert_eq!(raw_escape_len(b"%252521", 0), 7);
+    assert_eq!(raw_escape_len(b"%25", 0), 3);
+    assert_eq!(raw_escape_len(b"%zz", 0), 1);
+    assert_eq!(raw_escape_len(br"\x22", 0), 4);
+    assert_eq!(raw_escape_len(br"\u0026", 0), 6);
+    assert_eq!(raw_escape_len(br"\ud83d\ude00", 0), 12);
+    assert_eq!(raw_escape_len(br#"\""#, 0), 2);
+    assert_eq!(raw_escape_len(b"+", 0), 1);
+    assert_eq!(raw_escape_len(b"a", 5), 1);
 }

@@ -22,7 +22,7 @@ pub use budget::parse_size;
 pub use classify::{classify, Content};
 pub use failure::{read_problem, ReadFailure, ReadProblem};
 pub use lines::{count_lines, Block, BlockReader, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN};
-pub use open::{open, sniff_compression, Compression, Opened};
+pub use open::{open, open_reader, sniff_compression, Compression, Opened};
 pub use walk::{describe_io_error, walk, WalkError, WalkOptions, Walked};
 
 /// A path as it is shown to the user: as given on the command line, or as found below a given

@@ -64,6 +64,12 @@ pub fn open(input: &InputFile) -> io::Result<Opened> {
         Source::Stdin => Box::new(io::stdin()),
         Source::File(path) => Box::new(File::open(path)?),
     };
+    open_reader(raw)
+}
+
+/// Wraps an already opened reader (a file, standard input) in a decompressor when its magic bytes
+/// say so, like [`open`].
+pub fn open_reader(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     let raw = Replay::strict(raw, MAGIC_LEN)?;
     let compression = sniff_compression(raw.head());
     let decoder = Decoder::new(BufReader::with_capacity(READ_BUFFER, raw), compression)?;

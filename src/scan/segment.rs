@@ -489,19 +489,5 @@ impl<'a> BlockScanner<'a> {
 }
 
 fn into_finding(d: Detection, input: &InputFile, line: u64, facts: &RecordFacts) -> Finding {
-    Finding {
-        rule: d.rule.id,
-        kind: d.rule.kind,
-        severity: d.severity,
-        file: input.display.clone(),
-        line,
-        column: d.column,
-        field: d.field,
-        param: d.param,
-        prefix: d.rule.prefix_of(d.secret.expose()),
-        secret: d.secret,
-        record: facts.clone(),
-        details: d.details,
-        cwe: d.rule.cwe,
-    }
+    Finding::from_detection(d, input.display.clone(), line, facts)
 }

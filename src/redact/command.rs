@@ -1,0 +1,117 @@
+//! The `logleaks redact` command: checks the arguments, reads the config, walks the inputs,
+//! runs the redaction and turns the outcome into the report and an exit code.
+
+use std::io::{self, IsTerminal};
+
+use super::{report, run, write, Mask, Redactor, Target, EXIT_ERROR};
+use crate::cli::RedactArgs;
+use crate::config;
+use crate::detect::Detector;
+use crate::input::{self, InputFile, Source, WalkOptions, Walked};
+use crate::logformat::FormatMap;
+use crate::rules::Rule;
+
+/// `logleaks redact`: from parsed arguments to an exit code.
+pub fn command(args: RedactArgs) -> i32 {
+    write::remove_temporaries_on_signals();
+    match prepare(&args) {
+        Ok((walked, redactor, target)) => {
+            let threads = args.threads.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                usize::from,
+            );
+            let outcomes = run(walked, &redactor, &target, threads);
+            report::finish(&outcomes, args.report.as_deref())
+        }
+        Err(message) => {
+            eprintln!("logleaks: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Checks the arguments, reads the config and walks the inputs.
+fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String> {
+    let mask = Mask::new(&args.mask)?;
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err("no input: name log files to redact, or pipe a log into logleaks (see `logleaks redact --help`)".into());
+        }
+        paths.push("-".into());
+    }
+    let target = match (&args.output, args.in_place) {
+        (Some(dir), _) => Target::Directory(dir.clone()),
+        (None, true) => Target::InPlace {
+            backup: args.backup.clone(),
+            force: args.force,
+        },
+        (None, false) => Target::Stdout,
+    };
+    if let Some(suffix) = &args.backup {
+        if suffix.is_empty() || suffix.contains('/') {
+            return Err("--backup: the suffix must be non-empty and hold no `/`".into());
+        }
+    }
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    match &target {
+        Target::Stdout => {
+            if paths.len() > 1 {
+                return Err("redacting several inputs needs --output DIR or --in-place (standard output takes one)".into());
+            }
+            if paths[0].is_dir() {
+                return Err(format!(
+                    "{} is a directory: redacting it needs --output DIR or --in-place",
+                    paths[0].display()
+                ));
+            }
+        }
+        Target::Directory(_) | Target::InPlace { .. } if stdin => {
+            return Err("standard input can only be redacted to standard output".into());
+        }
+        _ => {}
+    }
+    let walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
+        .map_err(|e| format!("invalid glob: {e}"))?;
+    let builtin: Vec<&'static Rule> = crate::rules::builtin().iter().collect();
+    let config = config::discover(args.config.as_deref(), args.no_config, &builtin)
+        .map_err(|e| e.to_string())?;
+    let mut rules = builtin;
+    let mut allowlist = None;
+    let mut format_rules = Vec::new();
+    if let Some(config) = config {
+        eprintln!(
+            "logleaks: using config {} ({} custom rule{})",
+            config.path.display(),
+            config.rules.len(),
+            if config.rules.len() == 1 { "" } else { "s" }
+        );
+        rules.extend(config.rules);
+        allowlist = Some(config.allowlist);
+        format_rules = config.formats;
+    }
+    let formats = FormatMap::from_options(args.log_format.as_deref(), format_rules)?;
+    let redactor = Redactor {
+        detector: Detector::new(rules),
+        allowlist,
+        fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
+            .map(|k| k.into_encoded_bytes()),
+        mask,
+        log_type: args.log_type,
+        formats,
+    };
+    let mut walked = input::walk(&paths, &walk_options);
+    if let Target::Directory(dir) = &target {
+        // A second run into the same directory does not redact its own earlier output.
+        if let Ok(out) = std::fs::canonicalize(dir) {
+            walked.retain(|w| match w {
+                Walked::File(InputFile {
+                    source: Source::File(path),
+                    ..
+                }) => !std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(&out)),
+                _ => true,
+            });
+        }
+    }
+    Ok((walked, redactor, target))
+}

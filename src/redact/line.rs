@@ -1,0 +1,226 @@
+//! One line at a time: find its credentials, mask every place they appear, and scan the masked
+//! line again until nothing is left (a bounded number of rounds). Counts what was masked.
+//!
+//! Nothing here reads or writes files: it turns the bytes of one line into masked bytes.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::mask;
+use super::Redactor;
+use crate::detect::Detection;
+use crate::finding::Finding;
+use crate::input::DisplayPath;
+use crate::logformat::{Parser, Record};
+
+/// Most rounds of masking and scanning again for one line.
+pub const MAX_ROUNDS: usize = 4;
+
+/// What was masked in one input.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// Lines read.
+    pub lines: u64,
+    /// Lines written with at least one mask.
+    pub lines_changed: u64,
+    /// Credentials masked (one per distinct credential per line, as `scan` reports them).
+    pub masked: u64,
+    /// Credentials left as they were because the config allowlists them.
+    pub allowlisted: u64,
+    /// Lines longer than the read limit, masked piece by piece.
+    pub long_lines: u64,
+    /// Lines that still held a credential after the last round (they were masked as far as the
+    /// rounds went).
+    pub unsettled_lines: u64,
+    /// Every distinct credential masked, in the order first seen.
+    pub secrets: Vec<SecretTally>,
+    index: HashMap<(&'static str, String), usize>,
+    /// The last line counted in `lines_changed` (a long line is masked in pieces).
+    last_changed: u64,
+}
+
+/// One distinct credential masked in an input: never the secret, only its fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretTally {
+    /// The rule that found it.
+    pub rule: &'static str,
+    /// The same fingerprint as `scan` reports.
+    pub fingerprint: String,
+    /// Lines where it was masked.
+    pub count: u64,
+    /// The first such line (1-based).
+    pub first_line: u64,
+    /// The last such line.
+    pub last_line: u64,
+}
+
+impl Tally {
+    fn add(&mut self, rule: &'static str, fingerprint: String, line: u64) {
+        self.masked += 1;
+        match self.index.get(&(rule, fingerprint.clone())) {
+            Some(&i) => {
+                let s = &mut self.secrets[i];
+                s.count += 1;
+                s.last_line = line;
+            }
+            None => {
+                self.index
+                    .insert((rule, fingerprint.clone()), self.secrets.len());
+                self.secrets.push(SecretTally {
+                    rule,
+                    fingerprint,
+                    count: 1,
+                    first_line: line,
+                    last_line: line,
+                });
+            }
+        }
+    }
+}
+
+/// Masks the lines of one input, in order.
+pub struct LineRedactor<'r> {
+    redactor: &'r Redactor,
+    file: DisplayPath,
+    /// The parser of the input's format (it sees every line when the format carries state).
+    pub parser: Parser,
+    detections: Vec<Detection>,
+    ranges: Vec<Range<usize>>,
+    current: Vec<u8>,
+    next: Vec<u8>,
+    /// Secrets masked in the current line (so that a later round does not count them again).
+    seen: Vec<Vec<u8>>,
+}
+
+impl<'r> LineRedactor<'r> {
+    /// A redactor for the lines of `file`, parsed with `parser`.
+    pub fn new(redactor: &'r Redactor, file: DisplayPath, parser: Parser) -> Self {
+        LineRedactor {
+            redactor,
+            file,
+            parser,
+            detections: Vec::new(),
+            ranges: Vec::new(),
+            current: Vec::new(),
+            next: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// The settings in use.
+    pub fn redactor(&self) -> &'r Redactor {
+        self.redactor
+    }
+
+    /// Masks one line (without its line ending), line number `line_no`; `raw_piece` is true for
+    /// the continuation of a line too long to read at once, which is scanned as plain text.
+    /// Returns the masked line, or `None` when the line stays as it is.
+    pub fn redact(
+        &mut self,
+        line: &[u8],
+        line_no: u64,
+        raw_piece: bool,
+        tally: &mut Tally,
+    ) -> Option<&[u8]> {
+        self.seen.clear();
+        let mut current = std::mem::take(&mut self.current);
+        let mut changed = false;
+        for round in 0..MAX_ROUNDS {
+            let text: &[u8] = if changed { &current } else { line };
+            if !self.round(text, line_no, raw_piece, round == 0, tally) {
+                break;
+            }
+            // `self.next` holds the masked text: it is scanned again in the next round.
+            std::mem::swap(&mut current, &mut self.next);
+            changed = true;
+            if round + 1 == MAX_ROUNDS
+                && self.round(&current, line_no, raw_piece, false, &mut Tally::default())
+            {
+                tally.unsettled_lines += 1;
+            }
+        }
+        self.current = current;
+        if !changed {
+            return None;
+        }
+        if tally.last_changed != line_no {
+            tally.last_changed = line_no;
+            tally.lines_changed += 1;
+        }
+        Some(&self.current)
+    }
+
+    /// Scans `text`; true when any credential in it was masked into `self.next`.
+    fn round(
+        &mut self,
+        text: &[u8],
+        line_no: u64,
+        raw_piece: bool,
+        first: bool,
+        tally: &mut Tally,
+    ) -> bool {
+        self.detections.clear();
+        let (record, format) = self.record(text, raw_piece);
+        let redactor = self.redactor;
+        let Some(facts) =
+            redactor
+                .detector
+                .scan_record(text, &record, format, &mut self.detections)
+        else {
+            return false;
+        };
+        let mask = &redactor.mask;
+        let key = redactor.fingerprint_key.as_deref();
+        self.ranges.clear();
+        for d in std::mem::take(&mut self.detections) {
+            let spans: Vec<Range<usize>> = d
+                .spans
+                .iter()
+                .filter(|s| {
+                    !mask.is_mask_only(&text[s.start.min(text.len())..s.end.min(text.len())])
+                })
+                .cloned()
+                .collect();
+            if spans.is_empty() || mask.is_mask_only(d.secret.expose()) {
+                continue;
+            }
+            let fingerprint = d.secret.fingerprint(key);
+            if let Some(allowlist) = &redactor.allowlist {
+                let finding =
+                    Finding::from_detection(d.clone(), self.file.clone(), line_no, &facts);
+                if allowlist.allows(&finding, &fingerprint) {
+                    if first {
+                        tally.allowlisted += 1;
+                    }
+                    continue;
+                }
+            }
+            for span in &spans {
+                let raw = &text[span.start.min(text.len())..span.end.min(text.len())];
+                mask::add_occurrences(text, raw, &mut self.ranges);
+            }
+            mask::add_occurrences(text, d.secret.expose(), &mut self.ranges);
+            self.ranges.extend(spans);
+            let secret = d.secret.expose().to_vec();
+            if !self.seen.contains(&secret) {
+                self.seen.push(secret);
+                tally.add(d.rule.id, fingerprint, line_no);
+            }
+        }
+        if self.ranges.is_empty() {
+            return false;
+        }
+        mask::apply(text, &mut self.ranges, mask, &mut self.next);
+        true
+    }
+
+    fn record(&mut self, text: &[u8], raw_piece: bool) -> (Record, Option<&'static str>) {
+        if raw_piece {
+            return (Record::raw(text), None);
+        }
+        match self.parser.parse(text) {
+            Some((record, log_type)) => (record, Some(log_type.name())),
+            None => (Record::raw(text), None),
+        }
+    }
+}
