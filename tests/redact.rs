@@ -902,3 +902,26 @@ fn stderr_lists_each_secret_masked_by_rule_and_fingerprint() {
         assert!(row.ends_with(&format!("first {}", n(f, "line"))), "{row}");
     }
 }
+
+#[test]
+fn a_signed_url_loses_its_key_id_token_and_signature_together() {
+    let dir = tempdir();
+    let key_id = "AKIA24UPIT7CILITYUJ2";
+    let token = "IQoJb3JpZ2luX2VjEDDR7PBReiJ5RdzzRTbaIuykwK1KtGqNQhYieKBgXw926GpLJvA0nw4v1ooZJ9tWS3P90mHsnBSlEx91ES5y9y8F4awWEa5xsrBUI";
+    let signature = "5e1561f401e8f11f75c848d4e793834a2f52201978ae8702a3ff95d7833a1912";
+    let line = combined_line(&format!(
+        "/o/a.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={key_id}%2F20261127%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20261127T095500Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token={token}&X-Amz-Signature={signature}"
+    ));
+    let path = write(dir.path(), "a.log", format!("{line}\n"));
+    let run = redact([p(&path)]);
+    run.assert_code(0);
+    let expected = line
+        .replace(key_id, "REDACTED")
+        .replace(token, "REDACTED")
+        .replace(signature, "REDACTED");
+    assert_eq!(run.out(), format!("{expected}\n"));
+    // One finding was masked, and nothing is left to find.
+    assert!(run.stderr.contains("1 secret masked"), "{}", run.stderr);
+    let out = write(dir.path(), "out.log", run.out());
+    assert!(findings_of(&out).is_empty());
+}
