@@ -50,8 +50,11 @@ pub struct Detection {
 pub struct Detector {
     rules: Vec<&'static Rule>,
     param_rules: Vec<u16>,
-    /// For each parameter rule, its keywords without `=`: one is in every name it accepts.
-    param_stems: Vec<Vec<Vec<u8>>>,
+    /// The keywords (without `=`) of every parameter rule: one of its rule's is in every name
+    /// that rule accepts, so a name without any is checked against no rule.
+    param_stems: aho_corasick::AhoCorasick,
+    /// For each keyword of `param_stems`, the position of its rule in `param_rules`.
+    stem_owner: Vec<u16>,
     /// No pattern rule matches fewer bytes than this.
     min_pattern_len: usize,
     userinfo_rule: Option<u16>,
@@ -108,16 +111,18 @@ impl Detector {
             .map(|i| i as u16);
         let prefilter = Prefilter::new(&rules);
         let named_prefilter = Prefilter::for_named_fields(&rules);
-        let param_stems = param_rules
-            .iter()
-            .map(|&i: &u16| {
-                rules[i as usize]
-                    .keywords
-                    .iter()
-                    .map(|k| k.trim_end_matches('=').to_ascii_lowercase().into_bytes())
-                    .collect()
-            })
-            .collect();
+        let mut stems = Vec::new();
+        let mut stem_owner = Vec::new();
+        for (position, &i) in param_rules.iter().enumerate() {
+            for keyword in &rules[i as usize].keywords {
+                stems.push(keyword.trim_end_matches('=').to_ascii_lowercase());
+                stem_owner.push(position as u16);
+            }
+        }
+        let param_stems = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&stems)
+            .expect("parameter keywords are plain literals");
         let min_pattern_len = rules
             .iter()
             .filter_map(|r| r.pattern_source())
@@ -137,6 +142,7 @@ impl Detector {
             rules,
             param_rules,
             param_stems,
+            stem_owner,
             min_pattern_len,
             userinfo_rule,
             prefilter,
@@ -529,19 +535,17 @@ impl LineWalk<'_> {
         };
         let lower_name = name.to_ascii_lowercase();
         if !self.patterns(value, field, Some(name)) {
-            for (&index, stems) in self
+            // The parameter rules with a keyword in the name, in rule order.
+            let mut candidates: Vec<u16> = self
                 .detector
-                .param_rules
-                .iter()
-                .zip(&self.detector.param_stems)
-            {
-                // Every name a parameter rule accepts ends with one of its keywords.
-                if !stems
-                    .iter()
-                    .any(|stem| lower_name.windows(stem.len()).any(|w| w == &stem[..]))
-                {
-                    continue;
-                }
+                .param_stems
+                .find_overlapping_iter(&lower_name)
+                .map(|m| self.detector.stem_owner[m.pattern().as_usize()])
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            for position in candidates {
+                let index = self.detector.param_rules[position as usize];
                 let rule = self.detector.rules[index as usize];
                 if let Matcher::Param {
                     names,
