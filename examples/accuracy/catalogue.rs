@@ -73,6 +73,8 @@ const HAND_BUILT: &[&str] = &[
     "generic-credential-param",
     "aws-secret-access-key",
     "jwt",
+    "azure-storage-connection-string",
+    "okta-api-token",
 ];
 
 /// Rules the benchmark leaves to their examples, and why.
@@ -493,6 +495,34 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
                 Carrier::Param {
                     name: None,
                     value: token,
+                },
+            )
+        }
+        "azure-storage-connection-string" => {
+            let key = b64(
+                &(0..64).map(|_| rng.next_u64() as u8).collect::<Vec<_>>(),
+                false,
+            );
+            let value = format!(
+                "DefaultEndpointsProtocol=https;AccountName=shop{};AccountKey={key};EndpointSuffix=core.windows.net",
+                rng.below(100)
+            );
+            let name = rng.pick(&["conn", "connection_string", "storage", "cs"]);
+            (
+                key,
+                Carrier::Param {
+                    name: Some(name.to_string()),
+                    value,
+                },
+            )
+        }
+        "okta-api-token" => {
+            let token = format!("00{}", rng.string(B64URL, 40));
+            (
+                token.clone(),
+                Carrier::Header {
+                    name: "Authorization".into(),
+                    value: format!("SSWS {token}"),
                 },
             )
         }

@@ -325,7 +325,7 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
                         "Cookie".into(),
                         format!(
                             "theme=dark; {cookie_name}={}; lang=en",
-                            encode::plain(value)
+                            encode::component(value)
                         ),
                     ));
                     Planted {

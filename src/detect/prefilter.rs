@@ -8,7 +8,8 @@
 //!
 //! A keyword can only hide from that search when some byte of it was encoded, and every encoding
 //! logleaks decodes leaves a *trace*: `%` followed by the hex code of a letter, digit, `-`, `.`,
-//! `_`, `@`, `=` or `%` (double encoding), or a `\xHH` or JSON `\u00HH` escape. `@` (URL user-info) is a trace
+//! `_`, `@`, `=` or `%` (double encoding), a `\xHH` or JSON `\u00HH` escape, or an HTML character
+//! reference (`&#61;`) of one of those. `@` (URL user-info) is a trace
 //! too. A line with no keyword and no trace cannot produce a finding.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
@@ -284,9 +285,15 @@ impl Candidates<'_> {
 /// The first encoding trace at or after `from`.
 fn next_trace(block: &[u8], from: usize) -> Option<usize> {
     let from = from.min(block.len());
-    memchr::memchr3_iter(b'%', b'@', b'\\', &block[from..])
+    let escape = memchr::memchr3_iter(b'%', b'@', b'\\', &block[from..])
         .map(|p| from + p)
-        .find(|&i| is_trace(block, i))
+        .find(|&i| is_trace(block, i));
+    // HTML character references (`&#61;`) are rare, so they get a search of their own.
+    let end = escape.unwrap_or(block.len());
+    let entity = memchr::memmem::find_iter(&block[from..end], b"&#")
+        .map(|p| from + p)
+        .find(|&i| is_trace(block, i));
+    entity.or(escape)
 }
 
 /// True when the byte at `i` starts an encoding that could hide a keyword byte.
@@ -294,6 +301,9 @@ fn is_trace(block: &[u8], i: usize) -> bool {
     let hex = |j: usize| block.get(j).and_then(|&b| (b as char).to_digit(16));
     match block[i] {
         b'@' => true,
+        b'&' => crate::decode::html::entity(&block[i + 1..]).is_some_and(|(c, _)| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '@' | '%' | '=')
+        }),
         b'%' => match (hex(i + 1), hex(i + 2)) {
             (Some(h), Some(l)) => {
                 let decoded = (h * 16 + l) as u8;
@@ -331,6 +341,9 @@ mod tests {
             (r"\x16\x03", false),
             (r"\u0041", true),
             (r"\u000a", false),
+            ("Key&#61;x", true),
+            ("a&#x41;", true),
+            ("a&#47;b&amp;c", false),
             ("100%", false),
         ] {
             assert_eq!(next_trace(text.as_bytes(), 0).is_some(), expected, "{text}");

@@ -525,8 +525,7 @@ impl Builder<'_> {
         let bytes = &line[span.clone()];
         match role {
             Role::Target => {
-                if bytes.starts_with(b"/") || super::super::decode::url::scheme_len(bytes).is_some()
-                {
+                if looks_like_target(bytes) {
                     self.string_field(FieldName::RequestPath, span, Shape::RequestTarget);
                 } else {
                     self.other(path, span);
@@ -616,8 +615,43 @@ pub fn parse(line: &[u8]) -> Option<(Record, LogType)> {
     Some((record, signs.flavor()))
 }
 
+/// True when a raw JSON string is a request target or URL: `/…` or `scheme://…`, also with the
+/// slashes escaped as `\/`.
+fn looks_like_target(raw: &[u8]) -> bool {
+    if raw.starts_with(b"/") || raw.starts_with(b"\\/") {
+        return true;
+    }
+    let head = &raw[..raw.len().min(40)];
+    let unescaped: Vec<u8> = if memchr::memmem::find(head, b"\\/").is_some() {
+        let mut out = Vec::with_capacity(head.len());
+        let mut i = 0;
+        while i < head.len() {
+            if head[i..].starts_with(b"\\/") {
+                out.push(b'/');
+                i += 2;
+            } else {
+                out.push(head[i]);
+                i += 1;
+            }
+        }
+        out
+    } else {
+        head.to_vec()
+    };
+    crate::decode::url::scheme_len(&unescaped).is_some()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn targets_with_escaped_slashes_are_urls() {
+        assert!(looks_like_target(br"\/account\/login?a=1"));
+        assert!(looks_like_target(br"https:\/\/shop.example.com\/x"));
+        assert!(looks_like_target(b"/plain"));
+        assert!(!looks_like_target(b"GET / HTTP/1.1"));
+        assert!(!looks_like_target(b"handled request"));
+    }
     use super::*;
 
     fn fields(line: &str) -> (Vec<(String, String)>, LogType, Record) {
