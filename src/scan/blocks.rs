@@ -72,22 +72,29 @@ struct Blocks<'a> {
     queue: Mutex<Queue>,
     finished: Condvar,
     recycler: Recycler,
+    /// Scanners of helpers that have finished, kept with their buffers for the next helper.
+    idle_scanners: Mutex<Vec<BlockScanner<'a>>>,
     input: &'a InputFile,
     detector: &'a Detector,
     parser: &'a Parser,
 }
 
-impl Blocks<'_> {
+impl<'a> Blocks<'a> {
     fn lock(&self) -> MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn scanner(&self) -> BlockScanner<'_> {
-        BlockScanner::new(self.input, self.detector, self.parser.clone())
+    fn scanner(&self) -> BlockScanner<'a> {
+        let idle = self
+            .idle_scanners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        idle.unwrap_or_else(|| BlockScanner::new(self.input, self.detector, self.parser.clone()))
     }
 
     /// Scans one block, gives its buffer back and files its result.
-    fn scan(&self, scanner: &mut BlockScanner<'_>, seq: u64, block: OwnedBlock) {
+    fn scan(&self, scanner: &mut BlockScanner<'a>, seq: u64, block: OwnedBlock) {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut findings = Vec::new();
             let lines = scanner.scan(block.bytes(), 0, &mut findings);
@@ -116,7 +123,13 @@ impl Blocks<'_> {
             };
             match next {
                 Some((seq, block)) => self.scan(&mut scanner, seq, block),
-                None => return,
+                None => {
+                    self.idle_scanners
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(scanner);
+                    return;
+                }
             }
         }
     }
@@ -141,6 +154,7 @@ pub(super) fn scan_blocks(
         }),
         finished: Condvar::new(),
         recycler: pump.recycler(),
+        idle_scanners: Mutex::new(Vec::new()),
         input,
         detector,
         parser,
@@ -169,7 +183,7 @@ pub(super) fn scan_blocks(
 /// The worker that owns the input.
 struct Owner<'a, 'b> {
     blocks: &'b Blocks<'a>,
-    scanner: BlockScanner<'b>,
+    scanner: BlockScanner<'a>,
     parallelism: Parallelism,
     /// Blocks queued so far.
     queued: u64,
