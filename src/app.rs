@@ -120,6 +120,11 @@ fn scan_command(args: ScanArgs) -> i32 {
         segment_size: args
             .segment_size
             .unwrap_or(ScanOptions::default().segment_size),
+        block_size: args
+            .block_size
+            .map_or(ScanOptions::default().block_size, |b| {
+                b.min(input::MAX_LINE_LEN as u64) as usize
+            }),
         max_decompressed: args.max_decompressed_size,
         formats: setup.formats.clone(),
     };

@@ -176,6 +176,11 @@ pub struct ScanArgs {
     #[arg(long, hide = true, value_name = "BYTES")]
     pub segment_size: Option<u64>,
 
+    /// Cut decompressed text into blocks of about this many bytes for parallel scanning (for
+    /// tests).
+    #[arg(long, hide = true, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub block_size: Option<u64>,
+
     /// Make SARIF file URIs relative to DIR instead of the current directory.
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,

@@ -184,6 +184,7 @@ fn inspect_member(
     let mut report = FileReport::new(&input.display, compression);
     let reader = match member.content {
         MemberContent::Readable(reader) => reader,
+        MemberContent::Blocks(pump) => Box::new(pump.into_reader()),
         MemberContent::NotRead(reason) => {
             report.note = Some(format!("skipped: {reason}"));
             reports.push(report);

@@ -625,3 +625,65 @@ fn max_decompressed_size_does_not_touch_inputs_under_it_or_plain_files() {
     run.assert_code(2);
     assert!(run.stderr.contains("invalid size"), "{}", run.stderr);
 }
+
+/// A gzip'd log scanned on any number of threads, cut into blocks of any size, gives the same
+/// findings, line numbers and totals as the plain log: findings on lines that straddle block
+/// boundaries and on a line longer than a block included.
+#[test]
+fn gzip_blocks_give_the_plain_files_output_for_any_threads_and_block_size() {
+    let dir = tempdir();
+    let mut log = log_with_secrets(12_000, 5);
+    let long = combined_line(&format!(
+        "/search?q={}&api_key=0f3a9c2b7d1e4a6f8b5c3d2e1f0a9b8c",
+        "x".repeat(5000)
+    ));
+    let middle = log.len() / 2;
+    let cut = middle + log[middle..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    log.splice(cut..cut, format!("{long}\n").into_bytes());
+    let plain = write(dir.path(), "access.log", &log);
+    let gz = write(dir.path(), "access.log.gz", gzip(&log));
+    assert!(
+        std::fs::metadata(&gz).unwrap().len() > 128 * 1024,
+        "decompressed on its own thread"
+    );
+    let without_file = |run: &Run| -> Vec<Value> {
+        run.findings()
+            .into_iter()
+            .map(|mut f| {
+                f.as_object_mut().unwrap().remove("file");
+                f
+            })
+            .collect()
+    };
+    let expected_run = scan(["--format", "jsonl", "--threads", "1", path_str(&plain)]);
+    expected_run.assert_no_panic().assert_code(1);
+    let expected = without_file(&expected_run);
+    assert!(expected.len() > 600, "{}", expected.len());
+    let long_line = (log[..cut].iter().filter(|&&b| b == b'\n').count() + 1) as u64;
+    assert!(
+        expected.iter().any(|f| n(f, "line") == long_line),
+        "the long line's finding"
+    );
+    let mut first: Option<Vec<u8>> = None;
+    for block_size in ["64", "1000", "4096", "1048576"] {
+        for threads in ["1", "2", "4", "7"] {
+            let run = scan([
+                "--format",
+                "jsonl",
+                "--threads",
+                threads,
+                "--block-size",
+                block_size,
+                path_str(&gz),
+            ]);
+            run.assert_no_panic().assert_code(1);
+            let context = format!("--threads {threads} --block-size {block_size}");
+            assert!(without_file(&run) == expected, "{context}: findings differ");
+            assert!(run.error_lines().is_empty(), "{context}: {}", run.stderr);
+            match &first {
+                Some(bytes) => assert!(*bytes == run.stdout, "{context}: output differs"),
+                None => first = Some(run.stdout.clone()),
+            }
+        }
+    }
+}

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::budget::{Budget, Limited};
 use super::failure::{ReadFailure, Tagged};
 use super::open::{Decoder, Replay, MAGIC_LEN, READ_BUFFER};
-use super::pump::pump;
+use super::pump::{pump, pump_blocks, BlockPump};
 use super::{describe_io_error, sniff_compression, Compression, DisplayPath, InputFile, Source};
 
 /// How to read inputs.
@@ -27,6 +27,19 @@ pub struct ReadOptions {
     /// Decompress on a separate thread when the compressed input is at least this large (or of
     /// unknown size); smaller ones are not worth a thread.
     pub thread_min_size: u64,
+    /// When set, a compressed input that is decompressed on its own thread and is not an
+    /// archive is handed over as line-aligned blocks ([`MemberContent::Blocks`]) rather than as
+    /// a byte stream.
+    pub line_blocks: Option<LineBlocks>,
+}
+
+/// The blocks of [`MemberContent::Blocks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineBlocks {
+    /// Bytes per block (lines longer than this make a block larger).
+    pub block_size: usize,
+    /// Blocks handed out and not yet given back before the decompression thread waits.
+    pub in_flight: usize,
 }
 
 impl Default for ReadOptions {
@@ -34,6 +47,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_decompressed: None,
             thread_min_size: 128 * 1024,
+            line_blocks: None,
         }
     }
 }
@@ -108,6 +122,9 @@ pub struct Member<'a> {
 pub enum MemberContent<'a> {
     /// The decompressed bytes.
     Readable(Box<dyn Read + 'a>),
+    /// The decompressed bytes as line-aligned blocks cut on the decompression thread (only
+    /// with [`ReadOptions::line_blocks`]).
+    Blocks(BlockPump),
     /// Not read because it is not a text log (e.g. an archive inside the archive), with why.
     NotRead(String),
     /// Cannot be read, with why (e.g. an encrypted zip member).
@@ -148,10 +165,23 @@ pub fn read_input(
             Tagged::corrupt(decoder, compression.name(), true),
             budget.clone(),
         );
-        if input
+        let threaded = input
             .size
-            .is_none_or(|size| size >= options.thread_min_size)
-        {
+            .is_none_or(|size| size >= options.thread_min_size);
+        if let (true, Some(blocks)) = (threaded, options.line_blocks) {
+            // Look for an archive first: only a text stream is cut into lines.
+            let decoded = Replay::lenient(decoded, TAR_BLOCK);
+            if sniff_archive(decoded.head()).is_none() {
+                let pump = pump_blocks(decoded, blocks.in_flight, blocks.block_size)
+                    .map_err(ReadError::Open)?;
+                let _ = visit(Member {
+                    input: input.clone(),
+                    content: MemberContent::Blocks(pump),
+                });
+                return Ok(());
+            }
+            Box::new(pump(decoded).map_err(ReadError::Open)?)
+        } else if threaded {
             Box::new(pump(decoded).map_err(ReadError::Open)?)
         } else {
             Box::new(decoded)
@@ -444,7 +474,14 @@ mod tests {
         let mut seen = Vec::new();
         let result = read_input(&input, options, &mut |member| {
             let mut flow = ControlFlow::Continue(());
-            let what = match member.content {
+            let content = match member.content {
+                MemberContent::Blocks(pump) => {
+                    MemberContent::Readable(Box::new(pump.into_reader()))
+                }
+                other => other,
+            };
+            let what = match content {
+                MemberContent::Blocks(_) => unreachable!("read above"),
                 MemberContent::Readable(mut r) => {
                     let mut out = Vec::new();
                     match r.read_to_end(&mut out) {

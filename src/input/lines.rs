@@ -3,6 +3,9 @@
 //! Blocks end just after a `\n` (or at the end of the input). A line longer than
 //! [`MAX_LINE_LEN`] is cut there: its start is returned as one line on its own, and the rest of
 //! it, up to its `\n`, is skipped and counted in [`BlockReader::truncated_lines`].
+//!
+//! Blocks are either borrowed from the reader ([`BlockReader::next_block`]) or handed over with
+//! their buffer ([`BlockReader::next_owned`]), so that another thread can scan them without a copy.
 
 use std::io::{self, Read};
 
@@ -17,6 +20,9 @@ pub const MAX_LINE_LEN: usize = 8 << 20;
 pub struct BlockReader<R> {
     inner: R,
     buf: Vec<u8>,
+    block_size: usize,
+    /// A read error met after complete lines that are handed out first.
+    error: Option<io::Error>,
     start: usize,
     end: usize,
     eof: bool,
@@ -28,6 +34,28 @@ pub struct BlockReader<R> {
     pub truncated_lines: u64,
     /// Bytes of cut lines that were skipped, not handed out.
     pub skipped_bytes: u64,
+}
+
+/// A block of whole lines that owns its buffer (see [`BlockReader::next_owned`]).
+#[derive(Debug)]
+pub struct OwnedBlock {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Offset of the block's first byte in the input.
+    pub offset: u64,
+}
+
+impl OwnedBlock {
+    /// The bytes, as in [`Block::bytes`].
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// The buffer back, to be given to [`BlockReader::next_owned`] again.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.buf
+    }
 }
 
 /// A block of whole lines.
@@ -52,6 +80,8 @@ impl<R: Read> BlockReader<R> {
         BlockReader {
             inner,
             buf: vec![0; block_size],
+            block_size,
+            error: None,
             start: 0,
             end: 0,
             eof: false,
@@ -71,7 +101,48 @@ impl<R: Read> BlockReader<R> {
 
     /// The next block, or `None` at the end of the input.
     pub fn next_block(&mut self) -> io::Result<Option<Block<'_>>> {
+        Ok(self.next_span(false)?.map(|(start, len, offset)| Block {
+            bytes: &self.buf[start..start + len],
+            offset,
+        }))
+    }
+
+    /// The next block with the buffer that holds it, or `None` at the end of the input. Blocks
+    /// are as large as the block size allows (the buffer is filled before it is cut at its last
+    /// `\n`); `spare` becomes the reader's buffer and receives the start of the next line. The
+    /// lines are the same as [`Self::next_block`] would give, in fewer, larger blocks. Complete
+    /// lines read before an error are handed out before the error.
+    pub fn next_owned(&mut self, spare: Vec<u8>) -> io::Result<Option<OwnedBlock>> {
+        let Some((start, len, offset)) = self.next_span(true)? else {
+            return Ok(None);
+        };
+        let rest = &self.buf[self.start..self.end];
+        let mut next = spare;
+        let size = self.block_size.max(rest.len());
+        if next.len() < size {
+            next.resize(size, 0);
+        } else {
+            next.truncate(size);
+        }
+        next[..rest.len()].copy_from_slice(rest);
+        self.end = rest.len();
+        self.start = 0;
+        let buf = std::mem::replace(&mut self.buf, next);
+        Ok(Some(OwnedBlock {
+            buf,
+            start,
+            end: start + len,
+            offset,
+        }))
+    }
+
+    /// Finds and consumes the next block: its start and length in `buf`, and its offset. With
+    /// `whole`, the buffer is filled before a block is cut from it.
+    fn next_span(&mut self, whole: bool) -> io::Result<Option<(usize, usize, u64)>> {
         loop {
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
             if self.skipping {
                 // The rest of a cut line counts as read; the start of a range does not.
                 let counted = self.truncated_lines > 0;
@@ -95,9 +166,15 @@ impl<R: Read> BlockReader<R> {
                     }
                 }
             }
+            if whole {
+                self.top_up()?;
+            }
             let pending = &self.buf[self.start..self.end];
             if let Some(last_newline) = memchr::memrchr(b'\n', pending) {
                 return Ok(Some(self.take(last_newline + 1)));
+            }
+            if let Some(e) = self.error.take() {
+                return Err(e);
             }
             if self.eof {
                 if pending.is_empty() {
@@ -115,18 +192,40 @@ impl<R: Read> BlockReader<R> {
         }
     }
 
+    /// Reads until the buffer is full or the input ends. An error is kept for later when the
+    /// buffer holds a complete line, so that the lines before it are handed out first.
+    fn top_up(&mut self) -> io::Result<()> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        while !self.eof && self.end < self.buf.len() {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    if memchr::memchr(b'\n', &self.buf[..self.end]).is_none() {
+                        return Err(e);
+                    }
+                    self.error = Some(e);
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn consume(&mut self, n: usize) {
         self.start += n;
         self.offset += n as u64;
     }
 
-    fn take(&mut self, n: usize) -> Block<'_> {
+    fn take(&mut self, n: usize) -> (usize, usize, u64) {
         let (start, offset) = (self.start, self.offset);
         self.consume(n);
-        Block {
-            bytes: &self.buf[start..start + n],
-            offset,
-        }
+        (start, n, offset)
     }
 
     /// Reads more input after the pending bytes; false at the end of the input.
@@ -216,6 +315,75 @@ mod tests {
         let cut = out.iter().find(|b| b.starts_with(b"xxx")).unwrap();
         assert!(cut.len() >= 16 && cut.len() < 100);
         assert_eq!(out.last().unwrap(), b"after\n");
+    }
+
+    /// Everything `next_owned` hands out, with buffers passed round as a pump would.
+    fn owned_blocks(input: &[u8], block: usize, max_line: usize) -> (Vec<Vec<u8>>, u64, u64) {
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(7);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut reader = BlockReader::with_sizes(Trickle(input), block, max_line);
+        let mut out = Vec::new();
+        let mut spare = Vec::new();
+        while let Some(b) = reader.next_owned(spare).unwrap() {
+            out.push(b.bytes().to_vec());
+            spare = b.into_buffer();
+        }
+        (out, reader.truncated_lines, reader.skipped_bytes)
+    }
+
+    #[test]
+    fn owned_blocks_hold_the_same_lines_as_borrowed_ones() {
+        let mut input = Vec::new();
+        for i in 0..300 {
+            input.extend(format!("line {i} {}\n", "y".repeat(i % 37)).into_bytes());
+            if i % 50 == 7 {
+                input.extend(std::iter::repeat_n(b'x', 90));
+                input.push(b'\n');
+            }
+        }
+        input.extend_from_slice(b"no newline at the end");
+        for (block, max_line) in [(1, 1 << 20), (8, 16), (16, 64), (100, 100), (4096, 1 << 20)] {
+            let (borrowed, truncated, _) = {
+                let (b, t) = blocks(&input, block, max_line);
+                (b, t, 0)
+            };
+            let (owned, owned_truncated, _) = owned_blocks(&input, block, max_line);
+            assert_eq!(owned.concat(), borrowed.concat(), "block {block}");
+            assert_eq!(owned_truncated, truncated, "block {block}");
+            if truncated == 0 {
+                for b in &owned[..owned.len() - 1] {
+                    assert_eq!(b.last(), Some(&b'\n'), "block {block}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn owned_blocks_hand_out_complete_lines_before_an_error() {
+        struct Failing(&'static [u8]);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, "corrupt"));
+                }
+                let n = buf.len().min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut reader = BlockReader::with_sizes(Failing(b"one\ntwo\nthr"), 64, 64);
+        let block = reader.next_owned(Vec::new()).unwrap().unwrap();
+        assert_eq!(block.bytes(), b"one\ntwo\n");
+        let e = reader.next_owned(block.into_buffer()).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
     }
 
     #[test]

@@ -670,6 +670,20 @@ pub const DETECT_LINES: usize = 64;
 /// Most bytes read ahead of the first block of an input for detection.
 pub const DETECT_BYTES: usize = 64 * 1024;
 
+/// The start of a block that format detection looks at: its first [`DETECT_LINES`] lines, at
+/// most [`DETECT_BYTES`], as [`with_detection_head`] reads ahead.
+pub fn detection_head(block: &[u8]) -> &[u8] {
+    let head = &block[..block.len().min(DETECT_BYTES)];
+    match memchr::memchr_iter(b'\n', head).nth(DETECT_LINES - 1) {
+        Some(end) => &head[..=end],
+        None if head.len() < block.len() => match memchr::memrchr(b'\n', head) {
+            Some(end) => &head[..=end],
+            None => head,
+        },
+        None => head,
+    }
+}
+
 /// Reads ahead up to [`DETECT_LINES`] lines (at most [`DETECT_BYTES`]) and gives them back
 /// first: the first block cut from the returned reader holds the first lines of the input,
 /// however little the input's first read returns, which is what [`Parser::for_input`] needs. A

@@ -6,6 +6,7 @@
 //! the writer drains the channels in segment order. A worker that runs ahead waits when its
 //! channel is full, so memory stays bounded and output is identical for any number of threads.
 
+mod blocks;
 mod segment;
 
 use std::io;
@@ -29,6 +30,8 @@ pub struct ScanOptions {
     pub log_type: Option<LogType>,
     /// Plain files at least twice this size are split into ranges of about this size.
     pub segment_size: u64,
+    /// Bytes per block of a decompressed stream scanned on several workers.
+    pub block_size: usize,
     /// Stop decompressing an input after this many decompressed bytes (`None`: no limit).
     pub max_decompressed: Option<u64>,
     /// Formats chosen per file (`--log-format`, `[[formats]]` in the config).
@@ -41,6 +44,7 @@ impl Default for ScanOptions {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             log_type: None,
             segment_size: 32 << 20,
+            block_size: crate::input::DEFAULT_BLOCK_SIZE,
             max_decompressed: None,
             formats: crate::logformat::FormatMap::default(),
         }
@@ -197,8 +201,34 @@ struct Shared<'a> {
     ready: Condvar,
 }
 
+thread_local! {
+    /// True while this thread takes segments. A worker that waits inside a segment for helpers
+    /// (see [`blocks`]) may be handed another worker's job by the pool; it must not start on
+    /// later segments then, or the writer could wait for the segment it left.
+    static TAKING_SEGMENTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as taking segments while it lives.
+struct TakingSegments;
+
+impl TakingSegments {
+    fn start() -> Option<Self> {
+        (!TAKING_SEGMENTS.replace(true)).then_some(TakingSegments)
+    }
+}
+
+impl Drop for TakingSegments {
+    fn drop(&mut self) {
+        TAKING_SEGMENTS.set(false);
+    }
+}
+
 impl Shared<'_> {
     fn work(&self, detector: &Detector, options: &ScanOptions) {
+        // The other workers take every segment left.
+        let Some(_taking) = TakingSegments::start() else {
+            return;
+        };
         loop {
             if self.cancelled.load(Ordering::SeqCst) {
                 return;
@@ -379,6 +409,7 @@ mod tests {
             threads,
             log_type: None,
             segment_size,
+            block_size: crate::input::DEFAULT_BLOCK_SIZE,
             max_decompressed: None,
             formats: Default::default(),
         };

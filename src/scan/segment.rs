@@ -4,12 +4,13 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
 
+use super::blocks::{scan_blocks, Parallelism};
 use super::{Disconnected, Notice, Output, ScanOptions, SegmentStats};
 use crate::detect::{lowercase_into, Candidates, Detection, Detector};
 use crate::finding::{Finding, RecordFacts};
 use crate::input::{
-    self, classify, count_lines, describe_io_error, BlockReader, Compression, Content, DisplayPath,
-    InputFile, Member, MemberContent, ReadError, Source, Walked,
+    self, classify, count_lines, describe_io_error, BlockPump, BlockReader, Compression, Content,
+    DisplayPath, InputFile, LineBlocks, Member, MemberContent, ReadError, Source, Walked,
 };
 use crate::logformat::{self, FormatChoice, LogType, Parser, Record};
 
@@ -177,6 +178,11 @@ fn scan_whole(
     };
     let read_options = input::ReadOptions {
         max_decompressed: options.max_decompressed,
+        line_blocks: Some(LineBlocks {
+            block_size: options.block_size,
+            // One more than the scanners hold, so that decompression runs ahead.
+            in_flight: Parallelism::for_threads(options.threads).in_flight + 1,
+        }),
         ..input::ReadOptions::default()
     };
     // Each text stream of the input (the input itself, or each member of an archive) is scanned
@@ -217,6 +223,9 @@ fn scan_member(
     let input = &member.input;
     let reader = match member.content {
         MemberContent::Readable(reader) => reader,
+        MemberContent::Blocks(pump) => {
+            return scan_pumped(input, pump, detector, options, stats, out);
+        }
         MemberContent::NotRead(reason) => {
             out.notice(Notice::Skipped {
                 path: input.display.clone(),
@@ -276,6 +285,79 @@ fn scan_member(
     stats.bytes += reader.skipped_bytes;
     if reader.truncated_lines > 0 {
         out.notice(truncated_note(input, reader.truncated_lines))?;
+    }
+    Ok(flow)
+}
+
+/// Scans a text stream cut into blocks on its decompression thread: on several workers when its
+/// format carries no state across lines, else block after block.
+fn scan_pumped(
+    input: &InputFile,
+    mut pump: BlockPump,
+    detector: &Detector,
+    options: &ScanOptions,
+    stats: &mut SegmentStats,
+    out: &mut Output,
+) -> Result<ControlFlow<()>, Disconnected> {
+    let mut lines = 0;
+    let mut end = match pump.next_block() {
+        Ok(Some(first)) => {
+            let head = logformat::detection_head(first.bytes());
+            if let Content::Binary(what) = classify(head) {
+                out.notice(Notice::Skipped {
+                    path: input.display.clone(),
+                    reason: format!("not a text log ({what})"),
+                    explicit: input.explicit,
+                })?;
+                stats.skipped += 1;
+                return Ok(ControlFlow::Continue(()));
+            }
+            let parser = Parser::for_input(format_choice(options, input).as_ref(), head);
+            if parser.carries_state() {
+                let mut scanner = BlockScanner::new(input, detector, parser);
+                let recycler = pump.recycler();
+                let mut block = Some(first);
+                loop {
+                    if let Some(block) = block.take() {
+                        stats.bytes += block.bytes().len() as u64;
+                        lines = scanner.scan(block.bytes(), lines, out)?;
+                        recycler.recycle(block);
+                    }
+                    match pump.next_block() {
+                        Ok(Some(next)) => block = Some(next),
+                        Ok(None) => break None,
+                        Err(e) => break Some(e),
+                    }
+                }
+            } else {
+                let parallelism = Parallelism::for_threads(options.threads);
+                let scanned =
+                    scan_blocks(first, &mut pump, input, detector, &parser, parallelism, out)?;
+                lines = scanned.lines;
+                stats.bytes += scanned.bytes;
+                scanned.error
+            }
+        }
+        Ok(None) => None,
+        Err(e) => Some(e),
+    };
+    let mut flow = ControlFlow::Continue(());
+    if let Some(e) = end.take() {
+        let problem = input::read_problem(&e, lines);
+        out.notice(Notice::Error {
+            path: input.display.clone(),
+            message: problem.message,
+        })?;
+        if problem.ends_input {
+            flow = ControlFlow::Break(());
+        }
+    }
+    stats.lines += lines;
+    stats.scanned += 1;
+    let cut = pump.cut_lines();
+    stats.bytes += cut.skipped_bytes;
+    if cut.lines > 0 {
+        out.notice(truncated_note(input, cut.lines))?;
     }
     Ok(flow)
 }
@@ -366,8 +448,28 @@ fn open_error_message(input: &InputFile, e: &io::Error) -> String {
     }
 }
 
+/// Where a [`BlockScanner`] puts its findings: straight to the writer, or kept for a block that
+/// is passed on later.
+pub(super) trait FindingSink {
+    /// One finding.
+    fn push(&mut self, finding: Finding) -> Result<(), Disconnected>;
+}
+
+impl FindingSink for Output {
+    fn push(&mut self, finding: Finding) -> Result<(), Disconnected> {
+        self.finding(finding)
+    }
+}
+
+impl FindingSink for Vec<Finding> {
+    fn push(&mut self, finding: Finding) -> Result<(), Disconnected> {
+        Vec::push(self, finding);
+        Ok(())
+    }
+}
+
 /// Scans blocks of one input: the fast path finds candidate lines, the detector the rest.
-struct BlockScanner<'a> {
+pub(super) struct BlockScanner<'a> {
     input: &'a InputFile,
     detector: &'a Detector,
     parser: Parser,
@@ -376,7 +478,8 @@ struct BlockScanner<'a> {
 }
 
 impl<'a> BlockScanner<'a> {
-    fn new(input: &'a InputFile, detector: &'a Detector, parser: Parser) -> Self {
+    /// A scanner of `input`'s lines read with `parser`.
+    pub(super) fn new(input: &'a InputFile, detector: &'a Detector, parser: Parser) -> Self {
         BlockScanner {
             input,
             detector,
@@ -388,11 +491,11 @@ impl<'a> BlockScanner<'a> {
 
     /// Scans one block whose first line follows `lines_before` lines; returns the lines counted
     /// after it.
-    fn scan(
+    pub(super) fn scan(
         &mut self,
         block: &[u8],
         lines_before: u64,
-        out: &mut Output,
+        out: &mut impl FindingSink,
     ) -> Result<u64, Disconnected> {
         let mut lower = std::mem::take(&mut self.lower);
         lowercase_into(block, &mut lower);
@@ -406,7 +509,7 @@ impl<'a> BlockScanner<'a> {
         block: &[u8],
         lower: &[u8],
         lines_before: u64,
-        out: &mut Output,
+        out: &mut impl FindingSink,
     ) -> Result<u64, Disconnected> {
         let prefilter = self.detector.prefilter_for(self.parser.names_fields());
         let mut candidates = prefilter.candidates(block, lower);
@@ -440,7 +543,7 @@ impl<'a> BlockScanner<'a> {
         block: &[u8],
         candidates: &mut Candidates<'_>,
         lines_before: u64,
-        out: &mut Output,
+        out: &mut impl FindingSink,
     ) -> Result<u64, Disconnected> {
         let every_line = self.parser.needs_every_line();
         let mut line_number = lines_before;
@@ -468,7 +571,7 @@ impl<'a> BlockScanner<'a> {
         &mut self,
         line: &[u8],
         line_number: u64,
-        out: &mut Output,
+        out: &mut impl FindingSink,
     ) -> Result<(), Disconnected> {
         self.detections.clear();
         let (record, format) = match self.parser.parse(line) {
@@ -482,7 +585,7 @@ impl<'a> BlockScanner<'a> {
             return Ok(());
         };
         for d in self.detections.drain(..) {
-            out.finding(into_finding(d, self.input, line_number, &facts))?;
+            out.push(into_finding(d, self.input, line_number, &facts))?;
         }
         Ok(())
     }
