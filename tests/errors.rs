@@ -223,13 +223,16 @@ fn a_fifo_is_skipped_while_walking_and_read_when_named() {
     let secret_line = combined_line("/pay?stripe_key=sk_live_Fq2Wn8Rk4Zt6Yp1Xm3Lc9Hv5") + "\n";
     write(dir.path(), "access.log", &secret_line);
     let pipe = fifo(dir.path(), "access.pipe");
-    // Walking: the FIFO is skipped (it would block the scan forever), counted, not an error.
+    // A device behind a log's name: reading it would never end.
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("error.log")).unwrap();
+    // Walking: the FIFO and the device are skipped (either would block the scan forever),
+    // counted, not errors.
     let walked = scan(["--format", "jsonl", path_str(dir.path())]);
     walked.assert_no_panic().assert_code(1);
     assert_eq!(walked.findings().len(), 1);
     assert!(walked.error_lines().is_empty(), "{}", walked.stderr);
     assert!(
-        walked.summary_line().contains("1 skipped"),
+        walked.summary_line().contains("2 skipped"),
         "{}",
         walked.summary_line()
     );
