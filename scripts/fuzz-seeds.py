@@ -58,6 +58,12 @@ def main():
             values.add(m.group(0))
         for m in re.finditer(rb'eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|(?<=Basic )[A-Za-z0-9+/=]+', data):
             creds.add(m.group(0))
+    # The custom formats of fuzzing::parse_format (picked after the log types).
+    seed("parse_format", bytes([len(TYPES)]) + b'203.0.113.7 - - [27/Nov/2026:10:00:00 +0000] '
+         b'"GET /a?b=c HTTP/1.1" 200 512 "https://ref.example/?t=1" "curl/8" "Bearer abc.def" '
+         b'"sid=1; token=2" 1234\n')
+    seed("parse_format", bytes([len(TYPES) + 1]) + b'203.0.113.7 [2026-11-27T10:00:00+00:00] '
+         b'"POST /login HTTP/1.1" 200 "k-123" "{\\"password\\":\\"x\\"}" 10.0.0.1:8080\n')
     for u in sorted(targets | urls):
         seed("split_url", u)
     for v in sorted(values):

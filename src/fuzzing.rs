@@ -93,13 +93,35 @@ pub fn detect_format(data: &[u8]) {
     }
 }
 
+/// Custom formats (`--log-format`) whose line parsers are fuzzed: Apache and nginx syntax, with
+/// logged headers, cookies and a JSON-escaped body.
+const CUSTOM_FORMATS: [&str; 2] = [
+    r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{Authorization}i" "%{Cookie}i" %D"#,
+    r#"log_format main escape=json '$remote_addr [$time_iso8601] "$request" $status "$http_x_api_key" "$request_body" $upstream_addr';"#,
+];
+
 /// Each format parser on its own: the first byte picks the log type (every type `--log-type`
-/// accepts), the rest are lines parsed statelessly and by a forced parser with state.
+/// accepts, then the custom formats), the rest are lines parsed statelessly and by a forced
+/// parser with state.
 pub fn parse_format(data: &[u8]) {
     let Some((&pick, rest)) = data.split_first() else {
         return;
     };
-    let log_type = LogType::ALL[pick as usize % LogType::ALL.len()];
+    let pick = pick as usize % (LogType::ALL.len() + CUSTOM_FORMATS.len());
+    if let Some(format) = pick
+        .checked_sub(LogType::ALL.len())
+        .map(|i| CUSTOM_FORMATS[i])
+    {
+        let custom = logformat::CustomFormat::compile(format).expect("the fuzzed formats compile");
+        let mut parser = Parser::custom(std::sync::Arc::new(custom)).without_fallback();
+        for line in lines(rest) {
+            if let Some((record, _)) = parser.parse(line) {
+                assert_record_within(&record, line);
+            }
+        }
+        return;
+    }
+    let log_type = LogType::ALL[pick];
     let forced = logformat::FormatChoice::Type(log_type);
     let mut parser = Parser::for_input(Some(&forced), rest).without_fallback();
     for line in lines(rest) {
@@ -354,4 +376,33 @@ pub fn decompress(data: &[u8]) {
         total <= FUZZ_DECOMPRESSED_LIMIT + data.len() as u64,
         "more was read than the budget allows"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_custom_formats_compile_and_parse_a_line_of_their_own() {
+        let lines: [&[u8]; 2] = [
+            br#"203.0.113.7 - - [27/Nov/2026:10:00:00 +0000] "GET /a?b=c HTTP/1.1" 200 512 "https://ref.example/?t=1" "curl/8" "Bearer abc.def" "sid=1; token=2" 1234"#,
+            br#"203.0.113.7 [2026-11-27T10:00:00+00:00] "POST /login HTTP/1.1" 200 "k-123" "{\"password\":\"x\"}" 10.0.0.1:8080"#,
+        ];
+        for (format, line) in CUSTOM_FORMATS.iter().zip(lines) {
+            let custom = logformat::CustomFormat::compile(format).unwrap();
+            let record = custom.parse(line).expect("the line has the format");
+            assert!(record.fields.len() >= 3, "{format}: {record:?}");
+            assert_record_within(&record, line);
+        }
+    }
+
+    #[test]
+    fn every_target_runs_on_empty_and_tiny_inputs() {
+        for (name, run) in TARGETS {
+            for input in [&b""[..], b"\n", b"\0", b"\x1f\x8b", b"%", b"\\"] {
+                let outcome = std::panic::catch_unwind(|| run(input));
+                assert!(outcome.is_ok(), "{name} on {input:?}");
+            }
+        }
+    }
 }
