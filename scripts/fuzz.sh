@@ -5,7 +5,7 @@
 # executions of each run are printed at the end. New inputs go to a working corpus in
 # $LOGLEAKS_FUZZ_LOGS/corpus/<target> (default /tmp/logleaks-fuzz), logs beside it; the
 # committed corpus fuzz/corpus/<target> is only read. Afterwards, `scripts/fuzz.sh --merge` adds
-# to the committed corpus only the inputs that reach new code.
+# to the committed corpus the smallest inputs of a set-cover minimisation of what was found.
 #
 #   scripts/fuzz.sh                 # every target, 10 minutes each
 #   SECONDS_EACH=10 scripts/fuzz.sh # the short CI run
@@ -33,9 +33,23 @@ for target in "${targets[@]}"; do
     work="$logs/corpus/$target"
     mkdir -p "$work"
     if [ "$merge" = 1 ]; then
-        cargo +nightly fuzz run -O -a "$target" "corpus/$target" "$work" -- -merge=1 \
-            >"$logs/$target.merge.log" 2>&1
-        echo "$target: $(ls "corpus/$target" | wc -l) inputs in the committed corpus"
+        # A set-cover minimisation of everything found, of which the smallest inputs not yet
+        # committed are added up to MERGE_BYTES (default 32 KiB) per target: the committed
+        # corpus stays small and CI's replay fast.
+        minimal="$logs/minimal/$target"
+        rm -rf "$minimal" && mkdir -p "$minimal"
+        cargo +nightly fuzz run -O -a "$target" "$minimal" "corpus/$target" "$work" -- \
+            -set_cover_merge=1 >"$logs/$target.merge.log" 2>&1
+        budget="${MERGE_BYTES:-32768}"
+        added=0
+        while read -r size file; do
+            name=$(basename "$file")
+            [ -e "corpus/$target/$name" ] && continue
+            [ $((added + size)) -le "$budget" ] || break
+            cp "$file" "corpus/$target/$name"
+            added=$((added + size))
+        done < <(find "$minimal" -type f -printf '%s %p\n' | sort -n)
+        echo "$target: $(ls "$minimal" | wc -l) inputs cover what was found; $added bytes added, $(ls "corpus/$target" | wc -l) inputs committed"
         continue
     fi
     mkdir -p "artifacts/$target"
