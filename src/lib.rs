@@ -14,6 +14,8 @@ pub mod decode;
 pub mod detect;
 pub mod filter;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod inspect;
 pub mod logformat;

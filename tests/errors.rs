@@ -203,3 +203,229 @@ fn every_problem_gets_its_own_line_in_input_order() {
     assert!(errors[1].contains(path_str(&corrupt)), "{}", run.stderr);
     assert_eq!(other_findings(&run.findings()), planted_in(OTHER).len());
 }
+
+/// A FIFO at `dir/name` (made with `mkfifo`, which every Unix has).
+#[cfg(unix)]
+fn fifo(dir: &Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo failed");
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_skipped_while_walking_and_read_when_named() {
+    let dir = tempdir();
+    let secret_line = combined_line("/pay?stripe_key=sk_live_Fq2Wn8Rk4Zt6Yp1Xm3Lc9Hv5") + "\n";
+    write(dir.path(), "access.log", &secret_line);
+    let pipe = fifo(dir.path(), "access.pipe");
+    // A device behind a log's name: reading it would never end.
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("error.log")).unwrap();
+    // Walking: the FIFO and the device are skipped (either would block the scan forever),
+    // counted, not errors.
+    let walked = scan(["--format", "jsonl", path_str(dir.path())]);
+    walked.assert_no_panic().assert_code(1);
+    assert_eq!(walked.findings().len(), 1);
+    assert!(walked.error_lines().is_empty(), "{}", walked.stderr);
+    assert!(
+        walked.summary_line().contains("2 skipped"),
+        "{}",
+        walked.summary_line()
+    );
+    // Named: it is read like standard input.
+    let writer = {
+        let pipe = pipe.clone();
+        let line = combined_line("/pay?stripe_key=sk_live_Jc5Tb9Xw2Qm7Rv4Kz8Np3Ly6") + "\n";
+        std::thread::spawn(move || std::fs::write(&pipe, line).expect("write into the FIFO"))
+    };
+    let named = scan(["--format", "jsonl", path_str(&pipe)]);
+    writer.join().expect("the writer finished");
+    named.assert_no_panic().assert_code(1);
+    assert!(named.error_lines().is_empty(), "{}", named.stderr);
+    let findings = named.findings();
+    assert_eq!(findings.len(), 1, "{}", named.out());
+    assert_eq!(s(&findings[0], "file"), path_str(&pipe));
+    assert_eq!(n(&findings[0], "line"), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_null_named_is_an_empty_input() {
+    let run = scan(["--format", "jsonl", "/dev/null"]);
+    run.assert_no_panic().assert_code(0);
+    assert!(run.stdout.is_empty());
+    assert!(run.error_lines().is_empty(), "{}", run.stderr);
+    assert!(
+        run.summary_line().contains("0 findings"),
+        "{}",
+        run.summary_line()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_between_files_is_named_and_the_rest_is_scanned() {
+    let dir = tempdir();
+    let a = dir.path().join("a.log");
+    let b = dir.path().join("b.log");
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    // Named directly.
+    let run = scan(["--format", "jsonl", path_str(&a), OTHER]);
+    assert_one_error(
+        &run,
+        path_str(&a),
+        &["too many levels of symbolic links", "loop"],
+    );
+    // Met while walking: both links are named.
+    let walked = scan(["--format", "jsonl", path_str(dir.path()), OTHER]);
+    walked.assert_no_panic().assert_code(2);
+    for link in [&a, &b] {
+        assert!(
+            walked
+                .error_lines()
+                .iter()
+                .any(|l| l.contains(path_str(link))
+                    && l.to_lowercase()
+                        .contains("too many levels of symbolic links")),
+            "{}",
+            walked.stderr
+        );
+    }
+    assert_eq!(other_findings(&walked.findings()), planted_in(OTHER).len());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_fails_while_being_read_is_named_and_the_rest_is_scanned() {
+    // `/proc/self/mem` opens (it is logleaks' own memory) but reading its first page fails with
+    // an I/O error, whoever runs the test: a read error after a successful open.
+    let run = scan(["--format", "jsonl", "/proc/self/mem", OTHER]);
+    assert_one_error(
+        &run,
+        "/proc/self/mem",
+        &["input/output error", "read error"],
+    );
+}
+
+#[test]
+fn a_directory_where_a_file_is_expected_is_a_clear_error() {
+    let dir = tempdir();
+    let as_dir = path_str(dir.path());
+    // The report.
+    let run = scan(["--format", "jsonl", "--report", as_dir, OTHER]);
+    run.assert_no_panic().assert_code(2);
+    assert!(
+        run.stderr
+            .contains(&format!("{as_dir}: cannot write report: is a directory"))
+            || run
+                .stderr
+                .contains(&format!("{as_dir}: cannot write report: Is a directory")),
+        "{}",
+        run.stderr
+    );
+    // The config file.
+    let run = scan(["--config", as_dir, OTHER]);
+    run.assert_no_panic().assert_code(2);
+    let line = run.stderr.to_lowercase();
+    assert!(
+        line.contains(&as_dir.to_lowercase()) && line.contains("is a directory"),
+        "{}",
+        run.stderr
+    );
+    // The input of `summary`.
+    let summary = run_summary(as_dir);
+    summary.assert_no_panic().assert_code(2);
+    let line = summary.stderr.to_lowercase();
+    assert!(
+        line.contains(&as_dir.to_lowercase()) && line.contains("is a directory"),
+        "{}",
+        summary.stderr
+    );
+}
+
+fn run_summary(path: &str) -> Run {
+    run(logleaks().args(["summary", path]))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_stops_the_scan_quietly() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    // Many findings, so that the scan is still writing when the reader goes (`| head -1`).
+    let dir = tempdir();
+    let mut log = String::new();
+    let mut rng = Rng::new(7);
+    for _ in 0..20_000 {
+        log.push_str(&combined_line(&format!(
+            "/pay?stripe_key={}",
+            rng.stripe_key()
+        )));
+        log.push('\n');
+    }
+    let big = write(dir.path(), "access.log", log);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logleaks"))
+        .args(["scan", "--format", "jsonl", "--no-progress", path_str(&big)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("logleaks starts");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("one line");
+    assert!(first.starts_with('{'), "{first}");
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("logleaks ends");
+    assert!(
+        !stderr.contains("panicked")
+            && !stderr.contains("Broken pipe")
+            && !stderr.contains("error"),
+        "{stderr}"
+    );
+    // Findings were shown, so the exit code is that of findings; no error, no signal.
+    assert_eq!(status.code(), Some(1), "{stderr}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_to_a_full_disk_is_a_clear_error() {
+    let report = scan(["--format", "jsonl", "--report", "/dev/full", OTHER]);
+    report.assert_no_panic().assert_code(2);
+    assert!(
+        report
+            .stderr
+            .to_lowercase()
+            .contains("logleaks: /dev/full: cannot write report: no space left on device"),
+        "{}",
+        report.stderr
+    );
+    assert_eq!(report.error_lines().len(), 1, "{}", report.stderr);
+    // Standard output on a full disk too.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_logleaks"))
+        .args(["scan", "--format", "jsonl", OTHER])
+        .current_dir(root())
+        .stdout(std::fs::File::create("/dev/full").expect("/dev/full opens"))
+        .output()
+        .expect("logleaks runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .to_lowercase()
+            .contains("logleaks: standard output: cannot write report: no space left on device"),
+        "{stderr}"
+    );
+}

@@ -31,15 +31,21 @@ fn secrets() -> Vec<Vec<u8>> {
 
 /// Panics when `haystack` holds any 8 bytes of a secret that are not all inside its known prefix.
 fn assert_no_leak(what: &str, haystack: &[u8], secrets: &[Vec<u8>]) {
+    // Every 8-byte window of every secret, with the secret it comes from, looked up once per
+    // window of the haystack.
+    let mut windows: std::collections::HashMap<&[u8], &Vec<u8>> = std::collections::HashMap::new();
     for secret in secrets {
         let prefix = known_prefix(secret).len();
         for start in 0..secret.len().saturating_sub(7) {
-            if start + 8 <= prefix {
-                continue;
+            if start + 8 > prefix {
+                windows.insert(&secret[start..start + 8], secret);
             }
-            let window = &secret[start..start + 8];
-            assert!(
-                !haystack.windows(8).any(|w| w == window),
+        }
+    }
+    for window in haystack.windows(8) {
+        if let Some(secret) = windows.get(window) {
+            let prefix = known_prefix(secret).len();
+            panic!(
                 "{what} leaks {:?} of a secret ({} bytes, starting {:?})",
                 String::from_utf8_lossy(window),
                 secret.len(),
@@ -222,4 +228,149 @@ fn redact_never_shows_a_secret_on_stderr_in_its_report_or_in_its_output() {
     assert!(to_stdout.stderr.contains("secrets masked"));
     assert_no_leak("redact: stderr", to_stdout.stderr.as_bytes(), &secrets);
     assert_no_leak("redact: stdout", &to_stdout.stdout, &secrets);
+}
+
+/// `scan ARGS`, which must not panic.
+fn scan_within_limit(args: &[&str]) -> Run {
+    let run = scan(args);
+    run.assert_no_panic();
+    run
+}
+
+/// Every secret a `--show-secrets` scan reports in `paths` (the fixtures of every log format hold
+/// many more than the planted ones).
+fn secrets_in(paths: &[&str]) -> Vec<Vec<u8>> {
+    let mut args = vec!["--no-progress"];
+    args.extend_from_slice(paths);
+    let run = scan_shown(args);
+    let mut secrets: Vec<Vec<u8>> = run
+        .findings()
+        .iter()
+        .map(|f| json_bytes(&f["secret"]))
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    secrets
+}
+
+/// Every byte logleaks writes, whatever it is asked and whatever goes wrong: stdout, stderr and
+/// report files of every output format and command, notes about cut lines, errors about damaged
+/// and unwritable files, a closed pipe. None holds a secret without `--show-secrets`, and nothing
+/// panics.
+#[test]
+fn no_byte_written_for_inputs_full_of_secrets_holds_one() {
+    let dir = tempdir();
+    // A line longer than the matching limit, with secrets before the cut, and a damaged gzip.
+    let mut long = fixture("fixtures/nginx/access.log");
+    long.extend(std::iter::repeat_n(b'x', 9 << 20));
+    long.push(b'\n');
+    let long = write(dir.path(), "long.log", long);
+    let gz = gzip(&fixture("fixtures/apache/access_log"));
+    let damaged = write(dir.path(), "access_log.1.gz", &gz[..gz.len() * 2 / 3]);
+    let inputs = ["fixtures/", "tests/fixtures/formats/", path_str(&damaged)];
+    let mut secrets = secrets_in(&inputs);
+    secrets.extend(secrets_in(&[path_str(&long)]));
+    assert!(secrets.len() > 50, "only {} secrets", secrets.len());
+    let mut written: Vec<(String, Vec<u8>)> = Vec::new();
+    fn keep(written: &mut Vec<(String, Vec<u8>)>, what: String, run: &Run) {
+        run.assert_no_panic();
+        written.push((format!("{what}: stdout"), run.stdout.clone()));
+        written.push((format!("{what}: stderr"), run.stderr.clone().into_bytes()));
+    }
+    for format in ["table", "json", "jsonl", "sarif", "summary"] {
+        let mut args = vec!["--no-progress", "--format", format];
+        args.extend_from_slice(&inputs);
+        let run = scan(&args);
+        run.assert_code(2);
+        keep(&mut written, format!("scan --format {format}"), &run);
+        let report = dir.path().join(format!("report.{format}"));
+        let mut args = vec![
+            "--no-progress",
+            "--format",
+            format,
+            "--report",
+            path_str(&report),
+        ];
+        args.extend_from_slice(&inputs);
+        let run = scan(&args);
+        run.assert_code(2);
+        keep(
+            &mut written,
+            format!("scan --format {format} --report"),
+            &run,
+        );
+        written.push((
+            format!("report file, --format {format}"),
+            std::fs::read(&report).expect("report written"),
+        ));
+    }
+    // The incident summary of the (redacted) findings, in both its formats.
+    let jsonl = dir.path().join("findings.jsonl");
+    let mut args = vec![
+        "--no-progress",
+        "--format",
+        "jsonl",
+        "--report",
+        path_str(&jsonl),
+    ];
+    args.extend_from_slice(&inputs);
+    scan(&args).assert_code(2);
+    for format in ["table", "json"] {
+        let run = run(logleaks().args(["summary", "--format", format, path_str(&jsonl)]));
+        run.assert_code(0);
+        keep(&mut written, format!("summary --format {format}"), &run);
+    }
+    // What logleaks makes of each file.
+    for format in ["table", "json"] {
+        let mut args = vec!["inspect", "--format", format];
+        args.extend_from_slice(&inputs);
+        let run = run(logleaks().args(&args));
+        keep(&mut written, format!("inspect --format {format}"), &run);
+    }
+    // The note about the cut line (a 9 MiB line takes a while in a debug build: once).
+    let run = scan_within_limit(&["--no-progress", "--format", "jsonl", path_str(&long)]);
+    assert!(
+        run.stderr.contains("note: 1 line(s) longer than"),
+        "{}",
+        run.stderr
+    );
+    keep(&mut written, "scan of a cut line".into(), &run);
+    // A report that cannot be written, and a reader that goes away after the first line.
+    let mut args = vec!["--no-progress", "--report", "/dev/full"];
+    args.extend_from_slice(&inputs);
+    let full = scan(&args);
+    full.assert_code(2);
+    keep(&mut written, "scan --report /dev/full".into(), &full);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_logleaks"))
+        .args(["scan", "--no-progress", "--format", "jsonl"])
+        .args(inputs)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("logleaks starts");
+    {
+        use std::io::BufRead;
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut first)
+            .expect("a first line");
+        written.push(("closed pipe: first line".into(), first.into_bytes()));
+    }
+    let closed = child.wait_with_output().expect("logleaks ends");
+    assert!(!String::from_utf8_lossy(&closed.stderr).contains("panicked"));
+    written.push(("closed pipe: stderr".into(), closed.stderr));
+    for (what, bytes) in &written {
+        assert_no_leak(what, bytes, &secrets);
+    }
+    // The same outputs with --show-secrets do hold them: the check above can fail.
+    let shown = scan_shown(inputs);
+    let shown_secret = &secrets[0];
+    assert!(
+        shown
+            .stdout
+            .windows(shown_secret.len())
+            .any(|w| w == &shown_secret[..]),
+        "--show-secrets does not show the secrets this test looks for"
+    );
 }

@@ -5,6 +5,7 @@
 //! ([`crate::rules`]). Provider patterns also run over the whole raw line, so a key in an
 //! unexpected place is still found. Detection knows nothing about files or output.
 
+mod bounded;
 mod prefilter;
 
 use crate::decode::url::{matrix_params, query_params, scheme_len, split_url};
@@ -13,6 +14,7 @@ use crate::finding::{Details, FieldName, RecordFacts, Secret};
 use crate::logformat::{self, format_timestamp, Escaping, LogType, Record, Shape};
 use crate::rules::{checks, Matcher, Rule};
 
+pub use bounded::{MAX_MATCHES_PER_TEXT, MAX_MATCH_SPAN};
 pub use prefilter::{lowercase_into, Candidates, Prefilter};
 
 /// Longest part of one value that is decoded and matched (the rest of a longer value is still
@@ -648,21 +650,25 @@ impl LineWalk<'_> {
         };
         let bytes = text.bytes;
         let mut found = false;
-        for caps in regex.captures_iter(bytes) {
+        let mut matches = Vec::new();
+        bounded::for_each_match(regex, bytes, |caps| {
             let whole = caps.get(0).expect("group 0 always matches");
             let secret = match secret_group {
                 Some(group) => caps.get(*group).unwrap_or(whole),
                 None => caps.name("secret").unwrap_or(whole),
             };
+            matches.push((whole.range(), secret.range()));
+        });
+        for (whole, secret) in matches {
             // The boundaries are those of the whole match before the secret and of the secret after
             // it (`/bot<token>/` must not need a boundary between `bot` and the token).
-            if !on_token_boundaries(bytes, whole.start()..secret.end())
+            if !on_token_boundaries(bytes, whole.start..secret.end)
                 || min_entropy
-                    .is_some_and(|min| checks::shannon_entropy(&bytes[secret.range()]) < min)
+                    .is_some_and(|min| checks::shannon_entropy(&bytes[secret.clone()]) < min)
             {
                 continue;
             }
-            let secret_text = text.slice(secret.range());
+            let secret_text = text.slice(secret.clone());
             let details = match validator {
                 Some(v) => match v.check(secret_text.bytes) {
                     Some(details) => details,
@@ -670,7 +676,7 @@ impl LineWalk<'_> {
                 },
                 None => Details::default(),
             };
-            let (field, param) = place(text.origin_of(secret.start()));
+            let (field, param) = place(text.origin_of(secret.start));
             self.hit(index, &field, param, secret_text, details);
             found = true;
         }

@@ -153,6 +153,18 @@ pub fn read_input(
         Source::Stdin => Box::new(io::stdin()),
         Source::File(path) => Box::new(File::open(path).map_err(ReadError::Open)?),
     };
+    read_stream(input, raw, options, visit)
+}
+
+/// Like [`read_input`], with the input's raw bytes coming from `raw` (already opened) instead of
+/// its source. A plain zip archive is opened again by path when `input` is a file with a size, to
+/// seek in it; otherwise it is copied to a temporary file to be read.
+pub fn read_stream(
+    input: &InputFile,
+    raw: Box<dyn Read + Send>,
+    options: &ReadOptions,
+    visit: &mut dyn FnMut(Member<'_>) -> ControlFlow<()>,
+) -> Result<(), ReadError> {
     let raw = Replay::strict(raw, MAGIC_LEN).map_err(ReadError::Open)?;
     let compression = sniff_compression(raw.head());
     let budget = Budget::new(options.max_decompressed);

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use archive::{
-    read_input, sniff_archive, ArchiveKind, LineBlocks, Member, MemberContent, ReadError,
-    ReadOptions,
+    read_input, read_stream, sniff_archive, ArchiveKind, LineBlocks, Member, MemberContent,
+    ReadError, ReadOptions,
 };
 pub use budget::parse_size;
 pub use classify::{classify, Content};

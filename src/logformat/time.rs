@@ -100,13 +100,15 @@ pub fn format_timestamp(syntax: TimeSyntax, raw: &[u8]) -> Option<String> {
     }
 }
 
-/// A fixed-width run of digits.
+/// A fixed-width run of digits; `None` when it is not one or its value does not fit a `u32`.
 fn digits(raw: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
     let part = raw.get(range)?;
     if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(part.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0')))
+    part.iter().try_fold(0u32, |n, &b| {
+        n.checked_mul(10)?.checked_add(u32::from(b - b'0'))
+    })
 }
 
 fn month(raw: &[u8]) -> Option<u32> {
@@ -338,6 +340,26 @@ mod tests {
 
     fn f(syntax: TimeSyntax, raw: &str) -> Option<String> {
         format_timestamp(syntax, raw.as_bytes())
+    }
+
+    /// Found by fuzzing: a year (or day) of more digits than a `u32` holds overflowed.
+    #[test]
+    fn digit_runs_too_long_for_a_number_are_not_a_time() {
+        assert_eq!(
+            f(
+                TimeSyntax::ApacheError,
+                "Thu Nov 27 10:00:01.104233 2026999999999999"
+            ),
+            None
+        );
+        assert_eq!(
+            f(TimeSyntax::ApacheError, "Thu Nov 99999999999 10:00:01 2026"),
+            None
+        );
+        assert_eq!(
+            f(TimeSyntax::ApacheError, "Thu Nov 27 10:00:01 2026").as_deref(),
+            Some("2026-11-27T10:00:01-00:00")
+        );
     }
 
     #[test]

@@ -209,7 +209,29 @@ fn scan_whole(
             message,
         })?,
     }
+    if let Some(message) = shrank(input, 0..input.size.unwrap_or(0)) {
+        out.notice(Notice::Error {
+            path: input.display.clone(),
+            message,
+        })?;
+    }
     out.done(stats)
+}
+
+/// When `input` is a file that is now shorter than it was when it was listed, and its new end
+/// falls in `range` (so that one segment of a split file says it): what to tell the user. Logs
+/// shrink when logrotate's `copytruncate` empties them while they are read; what they held is
+/// then in the rotated copy.
+fn shrank(input: &InputFile, range: std::ops::Range<u64>) -> Option<String> {
+    let (Source::File(path), Some(size)) = (&input.source, input.size) else {
+        return None;
+    };
+    let now = std::fs::metadata(path).ok()?.len();
+    (now < size && (range.contains(&now) || (range.start == 0 && now == 0))).then(|| {
+        format!(
+            "the file shrank from {size} to {now} bytes while it was read (truncated, e.g. by logrotate copytruncate): what it held past byte {now} was not scanned"
+        )
+    })
 }
 
 /// Scans one text stream of an input; `Break` when the rest of the input cannot be read.
@@ -426,6 +448,12 @@ fn scan_range(
     stats.bytes += reader.skipped_bytes;
     if reader.truncated_lines > 0 {
         out.notice(truncated_note(input, reader.truncated_lines))?;
+    }
+    if let Some(message) = shrank(input, start..end) {
+        out.notice(Notice::Error {
+            path: input.display.clone(),
+            message,
+        })?;
     }
     out.done(stats)
 }
