@@ -366,12 +366,15 @@ fn secrets_in(data: &[u8]) -> Vec<Vec<u8>> {
 /// output finds none of the secrets the input held.
 pub fn redact(data: &[u8]) {
     use crate::redact::{mask::Mask, stream, Redactor};
-    let redactor = Redactor::builtin(Mask::new("REDACTED").expect("the default mask is valid"));
+    static REDACTOR: OnceLock<Redactor> = OnceLock::new();
+    let redactor = REDACTOR.get_or_init(|| {
+        Redactor::builtin(Mask::new("REDACTED").expect("the default mask is valid"))
+    });
     let mut out = Vec::new();
     let file = crate::input::DisplayPath::new("-");
     let reader: Box<dyn Read> = Box::new(io::Cursor::new(data));
     let Ok(stream::Streamed::Redacted(_)) =
-        stream::redact_stream(&redactor, &file, reader, &mut out)
+        stream::redact_stream(redactor, &file, reader, &mut out)
     else {
         return;
     };
