@@ -248,17 +248,8 @@ pub fn credentials(data: &[u8]) {
 /// detector with nested URLs and every decoder): findings point inside their line, and their
 /// redacted form never holds the secret.
 pub fn scan_lines(data: &[u8]) {
-    let detector = detector();
-    let mut parser = Parser::for_input(None, data);
-    let mut detections: Vec<Detection> = Vec::new();
-    for line in lines(data) {
-        parser.observe(line);
-        let record = parser
-            .parse(line)
-            .map_or_else(|| Record::raw(line), |(r, _)| r);
-        detections.clear();
-        let _ = detector.scan_record(line, &record, None, &mut detections);
-        for d in &detections {
+    detect_lines(data, |line, detections| {
+        for d in detections {
             assert!(
                 d.column >= 1 && d.column <= line.len().max(1),
                 "column outside the line"
@@ -277,7 +268,7 @@ pub fn scan_lines(data: &[u8]) {
                 );
             }
         }
-    }
+    });
 }
 
 /// A reader handing out at most `chunk` bytes per read, like a pipe or a slow disk.
@@ -344,12 +335,11 @@ pub fn line_reader(data: &[u8]) {
 /// The most a fuzzed input may decompress to (beyond it, reading fails with the limit's error).
 const FUZZ_DECOMPRESSED_LIMIT: u64 = 16 << 20;
 
-/// The secrets a scan of `data` (parsed line by line in its detected format) finds.
-fn secrets_in(data: &[u8]) -> Vec<Vec<u8>> {
+/// Parses `data` line by line in its detected format and hands each line's detections to `each`.
+fn detect_lines(data: &[u8], mut each: impl FnMut(&[u8], &[Detection])) {
     let detector = detector();
     let mut parser = Parser::for_input(None, data);
     let mut detections: Vec<Detection> = Vec::new();
-    let mut secrets = Vec::new();
     for line in lines(data) {
         parser.observe(line);
         let record = parser
@@ -357,8 +347,16 @@ fn secrets_in(data: &[u8]) -> Vec<Vec<u8>> {
             .map_or_else(|| Record::raw(line), |(r, _)| r);
         detections.clear();
         let _ = detector.scan_record(line, &record, None, &mut detections);
-        secrets.extend(detections.iter().map(|d| d.secret.expose().to_vec()));
+        each(line, &detections);
     }
+}
+
+/// The secrets a scan of `data` (parsed line by line in its detected format) finds.
+fn secrets_in(data: &[u8]) -> Vec<Vec<u8>> {
+    let mut secrets = Vec::new();
+    detect_lines(data, |_, detections| {
+        secrets.extend(detections.iter().map(|d| d.secret.expose().to_vec()));
+    });
     secrets
 }
 
