@@ -135,6 +135,24 @@ fn percent_encoded_secrets_are_masked_as_they_appear() {
     );
 }
 
+/// A JSON line in a file of another format is read as JSON (the per-line second chance), so a
+/// key written as `"key":"…"` is found and masked there, though the file's own format writes
+/// names as `key=`.
+#[test]
+fn a_json_line_in_an_access_log_is_scanned_and_masked() {
+    let dir = tempdir();
+    let access = combined_line("/index.html");
+    let json = format!(r#"{{"level":"info","query":{{"key":"{KEY}"}}}}"#);
+    let text = format!("{}{json}\n", format!("{access}\n").repeat(20));
+    let path = write(dir.path(), "mixed.log", &text);
+    let found = findings_of(&path);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((s(&found[0], "secret"), n(&found[0], "line")), (KEY, 21));
+    let run = redact([p(&path)]);
+    run.assert_code(0);
+    assert_eq!(run.out(), text.replace(KEY, "REDACTED"));
+}
+
 #[test]
 fn a_custom_mask_and_masks_that_would_break_lines() {
     let dir = tempdir();

@@ -185,7 +185,8 @@ impl Detector {
         log_type: LogType,
         out: &mut Vec<Detection>,
     ) -> Option<RecordFacts> {
-        if !self.prefilter.is_candidate(line) {
+        let named_fields = logformat::Parser::new(log_type).names_fields();
+        if !self.prefilter_for(named_fields).is_candidate(line) {
             return None;
         }
         let parsed = logformat::parse(log_type, line);

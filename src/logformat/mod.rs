@@ -569,6 +569,14 @@ impl Parser {
         )
     }
 
+    /// True when some line may be read in a format that names fields as `"name":` or
+    /// `Name: value`: the file's own format does, or a line that does not have it is given the
+    /// second chance with every format (a JSON line in a text log). The fast path must then
+    /// know those forms too, or it would skip lines the parser finds credentials in.
+    pub fn may_name_fields(&self) -> bool {
+        self.fallback || self.names_fields()
+    }
+
     /// Shows the parser a line, in order (only needed when [`Parser::carries_state`]).
     pub fn observe(&mut self, line: &[u8]) {
         let Some(wrapper) = self.wrapper else {

@@ -142,7 +142,7 @@ impl ChunkState<'_, '_> {
             .lines
             .redactor()
             .detector
-            .prefilter_for(parser.names_fields());
+            .prefilter_for(parser.may_name_fields());
         // Formats with state see every line; formats that name fields outside the line check
         // every line; the others jump from candidate to candidate.
         let mut candidates = prefilter.candidates(chunk, lower);

@@ -539,7 +539,7 @@ impl<'a> BlockScanner<'a> {
         lines_before: u64,
         out: &mut impl FindingSink,
     ) -> Result<u64, Disconnected> {
-        let prefilter = self.detector.prefilter_for(self.parser.names_fields());
+        let prefilter = self.detector.prefilter_for(self.parser.may_name_fields());
         let mut candidates = prefilter.candidates(block, lower);
         if self.parser.carries_state() || self.parser.needs_every_line() {
             return self.scan_every_line(block, &mut candidates, lines_before, out);
