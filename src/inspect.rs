@@ -197,7 +197,9 @@ fn inspect_member(
             return ControlFlow::Continue(());
         }
     };
-    let mut blocks = BlockReader::new(crate::logformat::with_detection_head(reader));
+    let crate::logformat::DetectionHead { head, reader } =
+        crate::logformat::read_detection_head(reader);
+    let mut blocks = BlockReader::new(reader);
     let mut parser: Option<Parser> = None;
     let mut counts = LineCounts::default();
     let mut flow = ControlFlow::Continue(());
@@ -222,8 +224,8 @@ fn inspect_member(
                     report.note = Some(format!("skipped: not a text log ({what})"));
                     break;
                 }
-                let detected = Parser::for_input(options.choice(input).as_ref(), block.bytes)
-                    .without_fallback();
+                let detected =
+                    Parser::for_input(options.choice(input).as_ref(), &head).without_fallback();
                 report.format = Some(detected.log_type().name().to_string());
                 report.wrapper = detected.wrapper().map(|w| w.log_type().name());
                 parser.insert(detected)

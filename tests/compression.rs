@@ -687,3 +687,54 @@ fn gzip_blocks_give_the_plain_files_output_for_any_threads_and_block_size() {
         }
     }
 }
+
+/// The format of a gzip'd log is detected from its first lines however small the blocks it is
+/// cut into: an IIS log whose header follows a line longer than a block is read as IIS (the query
+/// column named as such) with blocks of 64 bytes as with blocks of 1 MB.
+#[test]
+fn the_detected_format_does_not_depend_on_the_block_size() {
+    let dir = tempdir();
+    let mut rng = Rng::new(11);
+    let mut log = String::from(
+        "Log file reopened after rotation at 2026-11-27 00:00:00 by the maintenance job\n\
+         #Software: Microsoft Internet Information Services 10.0\n\
+         #Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port c-ip cs(User-Agent) sc-status\n",
+    );
+    for i in 0..6_000 {
+        let page = rng.string(b"0123456789abcdef", 24);
+        let query = if i % 500 == 0 {
+            format!("api_key={}", rng.string(b"0123456789abcdef", 32))
+        } else {
+            format!("v={}", rng.string(b"0123456789abcdef", 16))
+        };
+        log.push_str(&format!(
+            "2026-11-27 10:{:02}:{:02} 10.0.0.1 GET /items/{page} {query} 443 203.0.113.9 curl/8.0 200\n",
+            i / 60 % 60,
+            i % 60
+        ));
+    }
+    let gz = write(dir.path(), "u_ex261127.log.gz", gzip(log.as_bytes()));
+    assert!(
+        std::fs::metadata(&gz).unwrap().len() > 128 * 1024,
+        "decompressed on its own thread"
+    );
+    for block_size in ["64", "1048576"] {
+        let run = scan([
+            "--format",
+            "jsonl",
+            "--block-size",
+            block_size,
+            path_str(&gz),
+        ]);
+        run.assert_no_panic().assert_code(1);
+        let found = run.findings();
+        assert_eq!(found.len(), 12, "--block-size {block_size}");
+        for f in &found {
+            assert_eq!(
+                (s(f, "format"), s(f, "field")),
+                ("iis", "request.query"),
+                "--block-size {block_size}: {f}"
+            );
+        }
+    }
+}

@@ -848,3 +848,21 @@ fn corpus_lines_are_recognised() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A file whose last line has no line ending is detected from all its first lines, that one
+/// included: a blank line then one access log line reads as an access log.
+#[test]
+fn the_last_line_counts_for_detection_without_its_line_ending() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("access.log");
+    let line = r#"203.0.113.9 - - [27/Nov/2026:10:00:00 +0000] "GET /a?b=c HTTP/1.1" 200 12 "-" "curl/8.0""#;
+    std::fs::write(&path, format!("\n{line}")).expect("the log is written");
+    let (code, list) = inspect(&[path.to_str().expect("a UTF-8 path")]);
+    assert_eq!(code, Some(0));
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["format"], "combined", "{:?}", list[0]);
+    assert_eq!(
+        (list[0]["lines"].as_u64(), list[0]["recognized"].as_u64()),
+        (Some(2), Some(1))
+    );
+}

@@ -93,6 +93,15 @@ impl<R: Read> BlockReader<R> {
         }
     }
 
+    /// Makes the first block at least `size` bytes long when the input is (the following ones
+    /// keep the block size): a first block that holds the lines format detection reads.
+    pub fn with_first_block(mut self, size: usize) -> Self {
+        if self.offset == 0 && self.end == 0 && size > self.buf.len() {
+            self.buf.resize(size, 0);
+        }
+        self
+    }
+
     /// Starts by skipping everything up to and including the first `\n` (for a reader that
     /// starts in the middle of a line).
     pub fn skip_first_line(&mut self) {

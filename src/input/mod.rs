@@ -24,7 +24,7 @@ pub use classify::{classify, Content};
 pub use failure::{read_problem, ReadFailure, ReadProblem};
 pub use lines::{count_lines, Block, BlockReader, OwnedBlock, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN};
 pub use open::{open, open_reader, sniff_compression, Compression, Opened};
-pub use pump::{BlockBytes, BlockPump, CutLines, Next, Recycler};
+pub use pump::{BlockBytes, BlockPump, CutLines, Next, Recycler, FIRST_BLOCK};
 pub use walk::{describe_io_error, walk, WalkError, WalkOptions, Walked};
 
 /// A path as it is shown to the user: as given on the command line, or as found below a given

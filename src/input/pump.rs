@@ -195,6 +195,11 @@ pub enum Next {
     End(Option<io::Error>),
 }
 
+/// The least size of the first block, whatever the block size: enough for the lines format
+/// detection reads (`logformat::DETECT_BYTES`), so that the detected format never depends on
+/// where blocks are cut.
+pub const FIRST_BLOCK: usize = 64 * 1024;
+
 /// Starts a thread that cuts `reader` into line-aligned blocks of about `block_size` bytes
 /// (lines longer than [`MAX_LINE_LEN`] are cut as [`BlockReader`] cuts them), with at most
 /// `blocks` blocks handed out and not yet recycled: the thread waits for a block's buffer to come
@@ -207,7 +212,8 @@ pub fn pump_blocks<R: Read + Send + 'static>(
     let blocks = blocks.max(1);
     let (filled_tx, filled_rx) = sync_channel(blocks);
     let (empty_tx, empty_rx) = channel();
-    let lines = BlockReader::with_sizes(reader, block_size, MAX_LINE_LEN);
+    let lines =
+        BlockReader::with_sizes(reader, block_size, MAX_LINE_LEN).with_first_block(FIRST_BLOCK);
     std::thread::Builder::new()
         .name("logleaks-decompress".into())
         .spawn(move || produce_blocks(lines, &filled_tx, &empty_rx, blocks))?;

@@ -679,7 +679,7 @@ pub const DETECT_LINES: usize = 64;
 pub const DETECT_BYTES: usize = 64 * 1024;
 
 /// The start of a block that format detection looks at: its first [`DETECT_LINES`] lines, at
-/// most [`DETECT_BYTES`], as [`with_detection_head`] reads ahead.
+/// most [`DETECT_BYTES`], as [`read_detection_head`] reads ahead.
 pub fn detection_head(block: &[u8]) -> &[u8] {
     let head = &block[..block.len().min(DETECT_BYTES)];
     match memchr::memchr_iter(b'\n', head).nth(DETECT_LINES - 1) {
@@ -692,13 +692,21 @@ pub fn detection_head(block: &[u8]) -> &[u8] {
     }
 }
 
+/// An input's first [`DETECT_LINES`] lines (at most [`DETECT_BYTES`]), read ahead for format
+/// detection, and the input itself, which gives them back first.
+pub struct DetectionHead<'a> {
+    /// The first lines, the last one whole even without a line ending when the input ends
+    /// there (a block reader holds such a line back until it sees the end, so the first block
+    /// may lack it).
+    pub head: Vec<u8>,
+    /// The whole input, from its first byte.
+    pub reader: Box<dyn std::io::Read + 'a>,
+}
+
 /// Reads ahead up to [`DETECT_LINES`] lines (at most [`DETECT_BYTES`]) and gives them back
-/// first: the first block cut from the returned reader holds the first lines of the input,
-/// however little the input's first read returns, which is what [`Parser::for_input`] needs. A
+/// first: what [`Parser::for_input`] needs, however little the input's first read returns. A
 /// read error is returned again after the bytes read before it.
-pub fn with_detection_head<'a>(
-    mut reader: Box<dyn std::io::Read + 'a>,
-) -> Box<dyn std::io::Read + 'a> {
+pub fn read_detection_head<'a>(mut reader: Box<dyn std::io::Read + 'a>) -> DetectionHead<'a> {
     use std::io::Read;
     let mut head = vec![0u8; DETECT_BYTES];
     let mut len = 0;
@@ -718,10 +726,12 @@ pub fn with_detection_head<'a>(
         }
     };
     head.truncate(len);
-    match error {
-        None => Box::new(std::io::Cursor::new(head).chain(reader)),
-        Some(e) => Box::new(std::io::Cursor::new(head).chain(FailingReader(Some(e)))),
-    }
+    let replay = std::io::Cursor::new(head.clone());
+    let reader: Box<dyn Read + 'a> = match error {
+        None => Box::new(replay.chain(reader)),
+        Some(e) => Box::new(replay.chain(FailingReader(Some(e)))),
+    };
+    DetectionHead { head, reader }
 }
 
 /// A reader that fails once with the error it holds, then ends.
@@ -819,7 +829,9 @@ mod tests {
     fn the_detection_head_holds_the_first_lines_and_keeps_errors() {
         use std::io::Read;
         let text = format!("{COMBINED}\n{COMBINED}\n");
-        let mut reader = with_detection_head(Box::new(Trickle(text.clone().into_bytes(), 0)));
+        let DetectionHead { head, mut reader } =
+            read_detection_head(Box::new(Trickle(text.clone().into_bytes(), 0)));
+        assert_eq!(head, text.as_bytes());
         let mut first = vec![0u8; 4096];
         let n = reader.read(&mut first).unwrap();
         assert_eq!(&first[..n], text.as_bytes());

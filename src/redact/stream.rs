@@ -59,7 +59,8 @@ pub fn redact_stream_sized(
     chunk_size: usize,
     max_line: usize,
 ) -> Result<Streamed, StreamError> {
-    let mut chunks = Chunks::new(logformat::with_detection_head(reader), chunk_size, max_line);
+    let logformat::DetectionHead { head, reader } = logformat::read_detection_head(reader);
+    let mut chunks = Chunks::new(reader, chunk_size, max_line);
     let mut tally = Tally::default();
     let mut lines: Option<LineRedactor<'_>> = None;
     let mut lower = Vec::new();
@@ -86,7 +87,7 @@ pub fn redact_stream_sized(
                 if let Content::Binary(what) = classify(chunk.bytes) {
                     return Ok(Streamed::NotText(what));
                 }
-                let parser = parser_for(redactor, file, chunk.bytes);
+                let parser = parser_for(redactor, file, &head);
                 lines.insert(LineRedactor::new(redactor, file.clone(), parser))
             }
         };

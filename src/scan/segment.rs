@@ -265,7 +265,8 @@ fn scan_member(
             return Ok(ControlFlow::Continue(()));
         }
     };
-    let mut reader = BlockReader::new(logformat::with_detection_head(reader));
+    let logformat::DetectionHead { head, reader } = logformat::read_detection_head(reader);
+    let mut reader = BlockReader::new(reader);
     let mut scanner = BlockScanner::new(input, detector, Parser::new(LogType::Raw));
     let mut first = true;
     let mut lines = 0;
@@ -297,7 +298,7 @@ fn scan_member(
                 stats.skipped += 1;
                 return Ok(ControlFlow::Continue(()));
             }
-            scanner.parser = Parser::for_input(format_choice(options, input).as_ref(), block.bytes);
+            scanner.parser = Parser::for_input(format_choice(options, input).as_ref(), &head);
         }
         stats.bytes += block.bytes.len() as u64;
         lines = scanner.scan(block.bytes, lines, out)?;
@@ -310,6 +311,9 @@ fn scan_member(
     }
     Ok(flow)
 }
+
+// The first block of a pumped stream holds the whole detection head, whatever the block size.
+const _: () = assert!(input::FIRST_BLOCK >= logformat::DETECT_BYTES);
 
 /// Scans a text stream cut into blocks on its decompression thread: on several workers when its
 /// format carries no state across lines, else block after block.
