@@ -7,7 +7,7 @@ use std::time::Instant;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, Command, FailOn, RulesArgs, RulesFormat, ScanArgs};
-use crate::config;
+use crate::config::RunConfig;
 use crate::detect::Detector;
 use crate::filter::{self, FindingFilter};
 use crate::finding::{Finding, Severity};
@@ -182,28 +182,18 @@ impl ScanSetup {
         }
         let walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
             .map_err(|e| format!("invalid glob: {e}"))?;
-        let builtin: Vec<&'static Rule> = crate::rules::builtin().iter().collect();
-        let config = config::discover(args.config.as_deref(), args.no_config, &builtin)
-            .map_err(|e| e.to_string())?;
-        let mut rules = builtin;
-        let mut allowlist = None;
-        let mut format_rules = Vec::new();
-        if let Some(config) = config {
-            eprintln!(
-                "logleaks: using config {} ({} custom rule{})",
-                config.path.display(),
-                config.rules.len(),
-                if config.rules.len() == 1 { "" } else { "s" }
-            );
-            for note in &config.notes {
-                error(format!("{}: note: {note}", config.path.display()));
-            }
-            rules.extend(config.rules);
-            allowlist = Some(config.allowlist);
-            format_rules = config.formats;
-        }
-        let formats =
-            crate::logformat::FormatMap::from_options(args.log_format.as_deref(), format_rules)?;
+        let config = RunConfig::load(
+            args.config.as_deref(),
+            args.no_config,
+            args.log_format.as_deref(),
+        )?;
+        config.messages.iter().for_each(error);
+        let RunConfig {
+            rules,
+            allowlist,
+            formats,
+            ..
+        } = config;
         let timezone = args
             .timezone
             .as_deref()

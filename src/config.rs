@@ -195,6 +195,57 @@ struct GitleaksAllow {
     paths: Vec<String>,
 }
 
+/// What a run takes from the config options and the config file: every rule (built-in, then
+/// custom), the allowlist, which files get which format, and what to tell the user.
+#[derive(Debug)]
+pub struct RunConfig {
+    /// The built-in rules, then the config's.
+    pub rules: Vec<&'static Rule>,
+    /// The config's allowlist, if there is a config.
+    pub allowlist: Option<Allowlist>,
+    /// `--log-format` for every file, else the config's `[[formats]]`, else detection.
+    pub formats: crate::logformat::FormatMap,
+    /// Which config is used and its notes, one message per line, for standard error.
+    pub messages: Vec<String>,
+}
+
+impl RunConfig {
+    /// Loads the config as [`discover`] finds it (`explicit`, else `.logleaks.toml`; none with
+    /// `no_config`) and compiles `log_format` (`--log-format`), if given.
+    pub fn load(
+        explicit: Option<&Path>,
+        no_config: bool,
+        log_format: Option<&str>,
+    ) -> Result<Self, String> {
+        let builtin: Vec<&'static Rule> = rules::builtin().iter().collect();
+        let config = discover(explicit, no_config, &builtin).map_err(|e| e.to_string())?;
+        let mut run = RunConfig {
+            rules: builtin,
+            allowlist: None,
+            formats: crate::logformat::FormatMap::default(),
+            messages: Vec::new(),
+        };
+        let mut format_rules = Vec::new();
+        if let Some(config) = config {
+            let count = config.rules.len();
+            run.messages.push(format!(
+                "using config {} ({count} custom rule{})",
+                config.path.display(),
+                if count == 1 { "" } else { "s" }
+            ));
+            for note in &config.notes {
+                run.messages
+                    .push(format!("{}: note: {note}", config.path.display()));
+            }
+            run.rules.extend(config.rules);
+            run.allowlist = Some(config.allowlist);
+            format_rules = config.formats;
+        }
+        run.formats = crate::logformat::FormatMap::from_options(log_format, format_rules)?;
+        Ok(run)
+    }
+}
+
 /// Finds the configuration to use: `explicit` if given, else `.logleaks.toml` in the current
 /// directory if present; none with `no_config`.
 pub fn discover(

@@ -153,6 +153,45 @@ fn a_json_line_in_an_access_log_is_scanned_and_masked() {
     assert_eq!(run.out(), text.replace(KEY, "REDACTED"));
 }
 
+/// Redact reads the config as scan does: its custom rules are masked too, and what scan says
+/// about the config (which file, its notes) redact says as well.
+#[test]
+fn the_configs_rules_are_masked_and_its_notes_told() {
+    let dir = tempdir();
+    let config = write(
+        dir.path(),
+        "rules.toml",
+        r#"
+[[rules]]
+id = "internal-ticket-key"
+description = "An internal service key: eight letters then six digits"
+regex = '[a-z]{8}[0-9]{6}'
+kind = "credential"
+severity = "low"
+examples = ["/x?v=qwertyui123456"]
+"#,
+    );
+    let line = combined_line("/status?v=zxcvbnml654321");
+    let path = write(dir.path(), "a.log", format!("{line}\n"));
+    let run = run(logleaks()
+        .args(["redact", "--config", p(&config)])
+        .arg(&path));
+    run.assert_code(0);
+    assert_eq!(
+        run.out(),
+        format!("{}\n", line.replace("zxcvbnml654321", "REDACTED"))
+    );
+    for said in [
+        format!("logleaks: using config {} (1 custom rule)", p(&config)),
+        format!(
+            "logleaks: {}: note: rule `internal-ticket-key` has no literal text to search for",
+            p(&config)
+        ),
+    ] {
+        assert!(run.stderr.contains(&said), "{said}: {}", run.stderr);
+    }
+}
+
 #[test]
 fn a_custom_mask_and_masks_that_would_break_lines() {
     let dir = tempdir();

@@ -5,11 +5,9 @@ use std::io::{self, IsTerminal};
 
 use super::{report, run, write, Mask, Redactor, Target, EXIT_ERROR};
 use crate::cli::RedactArgs;
-use crate::config;
+use crate::config::RunConfig;
 use crate::detect::Detector;
 use crate::input::{self, InputFile, Source, WalkOptions, Walked};
-use crate::logformat::FormatMap;
-use crate::rules::Rule;
 
 /// `logleaks redact`: from parsed arguments to an exit code.
 pub fn command(args: RedactArgs) -> i32 {
@@ -73,32 +71,22 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
     }
     let walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
         .map_err(|e| format!("invalid glob: {e}"))?;
-    let builtin: Vec<&'static Rule> = crate::rules::builtin().iter().collect();
-    let config = config::discover(args.config.as_deref(), args.no_config, &builtin)
-        .map_err(|e| e.to_string())?;
-    let mut rules = builtin;
-    let mut allowlist = None;
-    let mut format_rules = Vec::new();
-    if let Some(config) = config {
-        eprintln!(
-            "logleaks: using config {} ({} custom rule{})",
-            config.path.display(),
-            config.rules.len(),
-            if config.rules.len() == 1 { "" } else { "s" }
-        );
-        rules.extend(config.rules);
-        allowlist = Some(config.allowlist);
-        format_rules = config.formats;
+    let config = RunConfig::load(
+        args.config.as_deref(),
+        args.no_config,
+        args.log_format.as_deref(),
+    )?;
+    for message in &config.messages {
+        eprintln!("logleaks: {message}");
     }
-    let formats = FormatMap::from_options(args.log_format.as_deref(), format_rules)?;
     let redactor = Redactor {
-        detector: Detector::new(rules),
-        allowlist,
+        detector: Detector::new(config.rules),
+        allowlist: config.allowlist,
         fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
             .map(|k| k.into_encoded_bytes()),
         mask,
         log_type: args.log_type,
-        formats,
+        formats: config.formats,
     };
     let mut walked = input::walk(&paths, &walk_options);
     if let Target::Directory(dir) = &target {
