@@ -375,6 +375,29 @@ mod tests {
     }
 
     #[test]
+    fn a_larger_first_block_holds_the_head_and_changes_no_line() {
+        let input: Vec<u8> = (0..400)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        let (plain, _, _) = owned_blocks(&input, 16, 64);
+        let mut reader = BlockReader::with_sizes(&input[..], 16, 64).with_first_block(1000);
+        let mut blocks = Vec::new();
+        let mut spare = Vec::new();
+        while let Some(b) = reader.next_owned(spare).unwrap() {
+            blocks.push(b.bytes().to_vec());
+            spare = b.into_buffer();
+        }
+        assert_eq!(blocks.concat(), plain.concat());
+        let first = &blocks[0];
+        assert!((990..=1000).contains(&first.len()), "{}", first.len());
+        assert_eq!(first.last(), Some(&b'\n'));
+        assert!(
+            blocks[1..].iter().all(|b| b.len() <= 16),
+            "later blocks keep the size"
+        );
+    }
+
+    #[test]
     fn owned_blocks_hand_out_complete_lines_before_an_error() {
         struct Failing(&'static [u8]);
         impl Read for Failing {
