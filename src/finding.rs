@@ -233,6 +233,10 @@ pub struct Details {
     /// A note for the reader, e.g. why the severity was lowered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The credential in the form its issuer hands it out, when the log decoded it into another
+    /// form: it replaces the matched value as the secret (never written as a detail).
+    #[serde(skip)]
+    pub issued_form: Option<Secret>,
 }
 
 /// What a JWT says about itself (`alg` from its header, the rest from its claims), as found.

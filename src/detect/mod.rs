@@ -734,11 +734,15 @@ impl LineWalk<'_> {
         field: &FieldName,
         param: Option<&[u8]>,
         secret: Text<'_>,
-        details: Details,
+        mut details: Details,
     ) {
         if secret.is_empty() {
             return;
         }
+        let value = match details.issued_form.take() {
+            Some(issued) => issued.expose().to_vec(),
+            None => secret.bytes.to_vec(),
+        };
         let start = secret.origin_of(0);
         let last = secret.origin_of(secret.len() - 1);
         let end = if secret.is_raw() {
@@ -750,7 +754,7 @@ impl LineWalk<'_> {
             rule,
             field: field.clone(),
             param: param.map(<[u8]>::to_vec),
-            secret: secret.bytes.to_vec(),
+            secret: value,
             raw: start..end.max(start + 1),
             details,
             depth: self.depth,

@@ -411,3 +411,42 @@ fn raw_escape_lengths() {
     assert_eq!(raw_escape_len(b"+", 0), 1);
     assert_eq!(raw_escape_len(b"a", 5), 1);
 }
+
+#[test]
+fn a_token_issued_url_encoded_is_one_secret_however_it_was_logged() {
+    let issued = "AAAAAAAAAAAAAAAAAAAAAzluIl9KJ4ZAAAAAAAp62y7q%2BmVXiXverZi2jj0%3DcMlbkTFzrZtJBOj9CAe13ms1NJGt7unWbDdtB66pT2mCYVyKpi";
+    let in_query = issued.replace('%', "%25");
+    let header = format!(
+        r#"10.0.4.4 - - [27/Nov/2026:10:00:00 +0000] "GET /2/tweets HTTP/1.1" 200 3 "-" "curl/8" "Authorization: Bearer {issued}""#
+    );
+    let query = format!(
+        r#"10.0.4.4 - - [27/Nov/2026:10:00:00 +0000] "GET /2/tweets?bearer_token={in_query} HTTP/1.1" 200 3 "-" "curl/8""#
+    );
+    for line in [header, query] {
+        let found = detect_as(&line, LogType::Combined);
+        let twitter: Vec<_> = found
+            .iter()
+            .filter(|d| d.rule.id == "twitter-bearer-token")
+            .collect();
+        assert_eq!(
+            twitter.len(),
+            1,
+            "{line}: {:?}",
+            found.iter().map(summary).collect::<Vec<_>>()
+        );
+        assert_eq!(twitter[0].secret.expose(), issued.as_bytes(), "{line}");
+        // Redaction still covers the token as the line writes it.
+        let span = &twitter[0].spans[0];
+        let written = &line[span.clone()];
+        assert!(
+            written.starts_with("AAAAAAAAAAAAAAAAAAAAAzluIl9KJ4Z"),
+            "{written}"
+        );
+        assert!(written.ends_with("yKpi"), "{written}");
+    }
+    assert_eq!(checks::url_encoded_form(b"abc"), None);
+    assert_eq!(
+        checks::url_encoded_form(b"a+b=c/d").as_deref(),
+        Some(&b"a%2Bb%3Dc%2Fd"[..])
+    );
+}

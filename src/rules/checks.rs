@@ -3,7 +3,7 @@
 
 use base64::Engine;
 
-use crate::finding::Details;
+use crate::finding::{Details, Secret};
 
 /// A code check of a pattern match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +35,10 @@ pub enum Validator {
     Mode,
     /// Sentry organization tokens: the payload decodes to JSON; the issuer is its Sentry host.
     SentryOrgToken,
+    /// Tokens issued URL-encoded (X app-only bearer tokens hold `%2B` and `%3D`): a value the
+    /// log's decoding turned into `+`, `=` or `/` is reported in its issued form, so that the same
+    /// token is one secret wherever it was logged.
+    UrlEncodedToken,
 }
 
 impl Validator {
@@ -53,6 +57,7 @@ impl Validator {
             "openai" => Self::OpenAi,
             "mode" => Self::Mode,
             "sentry-org-token" => Self::SentryOrgToken,
+            "url-encoded-token" => Self::UrlEncodedToken,
             _ => return None,
         })
     }
@@ -101,8 +106,29 @@ impl Validator {
                 issuer,
                 ..Details::default()
             }),
+            Self::UrlEncodedToken => Some(Details {
+                issued_form: url_encoded_form(secret).map(Secret::new),
+                ..Details::default()
+            }),
         }
     }
+}
+
+/// `token` with `+`, `=` and `/` percent-encoded, when it holds any of them.
+pub fn url_encoded_form(token: &[u8]) -> Option<Vec<u8>> {
+    if !token.iter().any(|b| matches!(b, b'+' | b'=' | b'/')) {
+        return None;
+    }
+    let mut encoded = Vec::with_capacity(token.len() + 8);
+    for &b in token {
+        match b {
+            b'+' => encoded.extend_from_slice(b"%2B"),
+            b'=' => encoded.extend_from_slice(b"%3D"),
+            b'/' => encoded.extend_from_slice(b"%2F"),
+            _ => encoded.push(b),
+        }
+    }
+    Some(encoded)
 }
 
 /// A code check of a parameter value.
