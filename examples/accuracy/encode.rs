@@ -172,12 +172,15 @@ pub fn apache(text: &str) -> String {
     out
 }
 
-/// A URL as HTML writes it: `&` as `&amp;`, and in `value` the reserved bytes as numeric
-/// entities.
+/// A URL as HTML writes it: the value as a browser puts it in the query ([`plain`]: `&`, `=`,
+/// `#`, `+`, `%` and spaces already percent-encoded, as they must be for the URL to mean the
+/// value), then the punctuation left in it as numeric entities (`&#x2F;`, `&#64;`), as attribute
+/// encoders write it; the caller writes separators as `&amp;`. An entity for `&` would be a
+/// separator of the URL, not part of the value.
 pub fn html_value(rng: &mut Rng, value: &str) -> String {
     let mut out = String::new();
-    for c in value.chars() {
-        if c.is_ascii() && query_safe(c as u8) && c != '/' {
+    for c in plain(value).chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '%' | '-' | '.' | '_' | '~') {
             out.push(c);
         } else if rng.chance(0.5) {
             out.push_str(&format!("&#{};", c as u32));

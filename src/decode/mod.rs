@@ -142,8 +142,15 @@ pub fn decode_value_rounds(
     }
     let mut changed = unescape_log_escapes(out, spare);
     let mut plus_as_space = context == Context::Query;
-    for _ in 0..rounds {
+    for round_number in 0..rounds {
+        // A further round that turns text into bytes that are not text decoded a literal `%` of
+        // the value (`Cobalt%25falcon` is `Cobalt%falcon`, not `Cobalt` and byte 0xFA): undone.
+        let was_text = round_number > 0 && std::str::from_utf8(&out.bytes).is_ok();
         let round = percent_decode_round(out, spare, plus_as_space);
+        if was_text && round.changed && std::str::from_utf8(&out.bytes).is_err() {
+            std::mem::swap(out, spare);
+            break;
+        }
         changed |= round.changed;
         plus_as_space = false;
         if !round.decoded_percent_sign {
@@ -351,6 +358,22 @@ mod tests {
         assert_eq!(decode("x%25253Dy", Context::Query).0, b"x=y");
         // A plus that was encoded once stays a plus in the second round.
         assert_eq!(decode("a%252Bb", Context::Query).0, b"a+b");
+        // Double-encoded UTF-8 is decoded all the way.
+        assert_eq!(decode("caf%25C3%25A9", Context::Query).0, "café".as_bytes());
+    }
+
+    #[test]
+    fn a_literal_percent_is_not_decoded_into_bytes_that_are_not_text() {
+        // `%25` is a `%` of the value; decoding `%fa` after it would make a byte, not text.
+        let (bytes, out) = decode("Cobalt%25falcon5821%25", Context::Query);
+        assert_eq!(bytes, b"Cobalt%falcon5821%");
+        assert_eq!(
+            out.text().origin_of(7),
+            10 + 9,
+            "positions still point into the raw value"
+        );
+        // The first round is the server's own decoding: whatever bytes it gives are kept.
+        assert_eq!(decode("a%FAb", Context::Query).0, b"a\xFAb");
     }
 
     #[test]

@@ -461,10 +461,10 @@ pub fn is_password_like(value: &[u8]) -> bool {
         "<",
         "{{",
         "${",
-        "%s",
     ]
     .iter()
-    .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some());
+    .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
+        || printf_marker(&lower);
     let first = lower[0];
     let repeated = lower.iter().all(|&b| b == first);
     let placeholder = matches!(
@@ -487,6 +487,13 @@ pub fn is_password_like(value: &[u8]) -> bool {
             | b"masked"
     );
     !(masked_or_template || repeated || placeholder)
+}
+
+/// Whether `value` holds a printf `%s` that is not the start of a word (`'%s'`, `%s%s`), as
+/// templates logged unfilled do; `Summer%summer` is a password.
+fn printf_marker(value: &[u8]) -> bool {
+    memchr::memmem::find_iter(value, b"%s")
+        .any(|at| !value.get(at + 2).is_some_and(u8::is_ascii_alphanumeric))
 }
 
 /// Standard base64, with or without padding.
@@ -766,6 +773,10 @@ mod tests {
         assert!(is_password_like(b"Example#8583"));
         assert!(!is_password_like(b"********"));
         assert!(!is_password_like(b"[FILTERED]"));
+        // A printf marker left unfilled is a template; `%s` starting a word is part of a password.
+        assert!(!is_password_like(b"'%s'"));
+        assert!(!is_password_like(b"user:%s"));
+        assert!(is_password_like(b"Summer%summer9230"));
     }
 
     #[test]
