@@ -79,6 +79,17 @@ pub struct Caps {
     pub json: bool,
 }
 
+impl Caps {
+    /// How a header value planted as it is appears: JSON-escaped in a JSON format.
+    fn header_encoding(&self) -> Encoding {
+        if self.json {
+            Encoding::Json
+        } else {
+            Encoding::Plain
+        }
+    }
+}
+
 /// Where a credential was planted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Position {
@@ -362,11 +373,7 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
                     req.headers.push((header, text));
                     Planted {
                         position: Position::Header,
-                        encoding: if caps.json {
-                            Encoding::Json
-                        } else {
-                            Encoding::Plain
-                        },
+                        encoding: caps.header_encoding(),
                     }
                 }
                 _ => {
@@ -396,11 +403,7 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
             req.headers.push((name.clone(), value.clone()));
             Planted {
                 position: Position::Header,
-                encoding: if caps.json {
-                    Encoding::Json
-                } else {
-                    Encoding::Plain
-                },
+                encoding: caps.header_encoding(),
             }
         }
         Carrier::Url(url) => {

@@ -185,8 +185,10 @@ impl Detector {
         log_type: LogType,
         out: &mut Vec<Detection>,
     ) -> Option<RecordFacts> {
-        let named_fields = logformat::Parser::new(log_type).names_fields();
-        if !self.prefilter_for(named_fields).is_candidate(line) {
+        if !self
+            .prefilter_for(log_type.names_fields())
+            .is_candidate(line)
+        {
             return None;
         }
         let parsed = logformat::parse(log_type, line);

@@ -204,6 +204,28 @@ impl LogType {
         )
     }
 
+    /// True when the format writes field names as `"name":` (JSON) or `Name: value` (logged
+    /// headers) rather than `name=value`.
+    pub fn names_fields(self) -> bool {
+        matches!(
+            self,
+            Self::Json
+                | Self::Caddy
+                | Self::TraefikJson
+                | Self::EnvoyJson
+                | Self::GcpLb
+                | Self::Cloudflare
+                | Self::ModsecurityJson
+                | Self::ModsecurityAudit
+                | Self::NginxError
+                | Self::ApacheError
+                | Self::Docker
+                | Self::Cri
+                | Self::Compose
+                | Self::Syslog
+        )
+    }
+
     /// The wrapper a wrapper type stands for.
     pub fn wrapper(self) -> Option<Wrapper> {
         match self {
@@ -547,26 +569,10 @@ impl Parser {
             )
     }
 
-    /// True when the format writes field names as `"name":` (JSON) or `Name: value` (logged
-    /// headers) rather than `name=value`.
+    /// True when the lines' format names fields as `"name":` or `Name: value` (see
+    /// [`LogType::names_fields`]).
     pub fn names_fields(&self) -> bool {
-        matches!(
-            self.log_type,
-            LogType::Json
-                | LogType::Caddy
-                | LogType::TraefikJson
-                | LogType::EnvoyJson
-                | LogType::GcpLb
-                | LogType::Cloudflare
-                | LogType::ModsecurityJson
-                | LogType::ModsecurityAudit
-                | LogType::NginxError
-                | LogType::ApacheError
-                | LogType::Docker
-                | LogType::Cri
-                | LogType::Compose
-                | LogType::Syslog
-        )
+        self.log_type.names_fields()
     }
 
     /// True when some line may be read in a format that names fields as `"name":` or

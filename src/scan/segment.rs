@@ -290,13 +290,7 @@ fn scan_member(
         if first {
             first = false;
             if let Content::Binary(what) = classify(block.bytes) {
-                out.notice(Notice::Skipped {
-                    path: input.display.clone(),
-                    reason: format!("not a text log ({what})"),
-                    explicit: input.explicit,
-                })?;
-                stats.skipped += 1;
-                return Ok(ControlFlow::Continue(()));
+                return skip_not_text(input, what, stats, out);
             }
             scanner.parser = Parser::for_input(format_choice(options, input).as_ref(), &head);
         }
@@ -310,6 +304,22 @@ fn scan_member(
         out.notice(truncated_note(input, reader.truncated_lines))?;
     }
     Ok(flow)
+}
+
+/// Tells that `input` is skipped as not a text log (`what` it looks like) and counts it.
+fn skip_not_text(
+    input: &InputFile,
+    what: &str,
+    stats: &mut SegmentStats,
+    out: &mut Output,
+) -> Result<ControlFlow<()>, Disconnected> {
+    out.notice(Notice::Skipped {
+        path: input.display.clone(),
+        reason: format!("not a text log ({what})"),
+        explicit: input.explicit,
+    })?;
+    stats.skipped += 1;
+    Ok(ControlFlow::Continue(()))
 }
 
 // The first block of a pumped stream holds the whole detection head, whatever the block size.
@@ -330,13 +340,7 @@ fn scan_pumped(
         Ok(Some(first)) => {
             let head = logformat::detection_head(first.bytes());
             if let Content::Binary(what) = classify(head) {
-                out.notice(Notice::Skipped {
-                    path: input.display.clone(),
-                    reason: format!("not a text log ({what})"),
-                    explicit: input.explicit,
-                })?;
-                stats.skipped += 1;
-                return Ok(ControlFlow::Continue(()));
+                return skip_not_text(input, what, stats, out);
             }
             let parser = Parser::for_input(format_choice(options, input).as_ref(), head);
             if parser.carries_state() {
