@@ -207,23 +207,17 @@ impl LogType {
     /// True when the format writes field names as `"name":` (JSON) or `Name: value` (logged
     /// headers) rather than `name=value`.
     pub fn names_fields(self) -> bool {
-        matches!(
-            self,
-            Self::Json
-                | Self::Caddy
-                | Self::TraefikJson
-                | Self::EnvoyJson
-                | Self::GcpLb
-                | Self::Cloudflare
-                | Self::ModsecurityJson
-                | Self::ModsecurityAudit
-                | Self::NginxError
-                | Self::ApacheError
-                | Self::Docker
-                | Self::Cri
-                | Self::Compose
-                | Self::Syslog
-        )
+        self.is_json()
+            || matches!(
+                self,
+                Self::ModsecurityAudit
+                    | Self::NginxError
+                    | Self::ApacheError
+                    | Self::Docker
+                    | Self::Cri
+                    | Self::Compose
+                    | Self::Syslog
+            )
     }
 
     /// The wrapper a wrapper type stands for.
