@@ -438,18 +438,25 @@ fn rules_command(args: RulesArgs) -> i32 {
 
 fn write_rules_table(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
+    let vendor_width = rules
+        .iter()
+        .map(|r| r.vendor.map_or(1, str::len))
+        .max()
+        .unwrap_or(6)
+        .max(6);
     writeln!(
         out,
-        "{:<width$}  {:<12}  {:<8}  DESCRIPTION",
-        "ID", "KIND", "SEVERITY"
+        "{:<width$}  {:<12}  {:<8}  {:<vendor_width$}  DESCRIPTION",
+        "ID", "KIND", "SEVERITY", "VENDOR"
     )?;
     for rule in rules {
         writeln!(
             out,
-            "{:<width$}  {:<12}  {:<8}  {}",
+            "{:<width$}  {:<12}  {:<8}  {:<vendor_width$}  {}",
             rule.id,
             rule.kind.as_str(),
             rule.severity.as_str(),
+            rule.vendor.unwrap_or("-"),
             rule.description
         )?;
     }
@@ -464,7 +471,9 @@ fn write_rules_json(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
                 "id": r.id,
                 "kind": r.kind.as_str(),
                 "severity": r.severity.as_str(),
+                "vendor": r.vendor,
                 "description": r.description,
+                "rotate": r.rotate,
                 "cwe": r.cwe,
                 "references": r.references,
                 "notes": r.notes,

@@ -517,6 +517,8 @@ fn gitleaks_config(path: &Path, text: &str, file: GitleaksFile) -> Result<Config
                 .unwrap_or_else(|| format!("{} (gitleaks rule)", g.id)),
             kind: crate::finding::Kind::Credential,
             severity: crate::finding::Severity::Medium,
+            vendor: None,
+            rotate: None,
             regex: Some(regex),
             params: None,
             exclude_params: None,

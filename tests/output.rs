@@ -189,6 +189,8 @@ fn every_finding_has_the_contract_fields() {
                 "rule id not kebab-case: {rule}"
             );
             assert!(KINDS.contains(&s(f, "kind")), "{f}");
+            // Every built-in rule names whom to call.
+            assert!(!s(f, "vendor").is_empty(), "{f}");
             let field = s(f, "field");
             assert!(
                 fields.contains(&field) || field.starts_with("header."),
@@ -347,6 +349,15 @@ fn rules_lists_every_rule() {
         assert!(KINDS.contains(&s(r, "kind")), "{r}");
         rank(s(r, "severity"));
         assert!(!s(r, "description").is_empty(), "{r}");
+        let vendor = s(r, "vendor");
+        assert!(!vendor.is_empty(), "{r}");
+        assert!(s(r, "rotate").starts_with("https://"), "{r}");
+        assert!(
+            table
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(id) && l.contains(vendor)),
+            "`logleaks rules` does not show the vendor of {id}"
+        );
     }
     for p in PLANTED {
         assert!(ids.contains(p.rule), "{} is not listed", p.rule);

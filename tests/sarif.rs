@@ -202,7 +202,17 @@ fn sarif_log_has_the_2_1_0_structure_and_one_rule_per_used_id() {
         assert!(help.contains(advice), "help without {advice:?}: {help}");
     }
     assert!(google["help"]["text"].is_string());
+    // Whom to call and where to revoke the key, in the help and as properties.
+    assert!(help.contains("Issued by: Google Cloud"), "{help}");
+    assert!(
+        help.contains("How to revoke or rotate it: <https://"),
+        "{help}"
+    );
     let properties = &google["properties"];
+    assert_eq!(properties["vendor"], "Google Cloud");
+    assert!(properties["rotate"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("https://")));
     assert_eq!(properties["security-severity"], "7.5");
     assert_eq!(properties["precision"], "high");
     let tags = properties["tags"].as_array().expect("tags");

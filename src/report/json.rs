@@ -13,6 +13,8 @@ pub struct JsonFinding<'a> {
     rule: &'a str,
     kind: &'a str,
     severity: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vendor: Option<&'static str>,
     file: Bytes,
     line: u64,
     column: usize,
@@ -48,6 +50,7 @@ impl<'a> JsonFinding<'a> {
             rule: finding.rule,
             kind: finding.kind.as_str(),
             severity: finding.severity.as_str(),
+            vendor: crate::rules::vendor_of(finding.rule),
             file: Bytes(finding.file.as_bytes().into_owned()),
             line: finding.line,
             column: finding.column,

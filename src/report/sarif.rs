@@ -620,6 +620,8 @@ struct RuleFacts {
     cwe: &'static [&'static str],
     references: &'static [String],
     notes: Option<&'static str>,
+    vendor: Option<&'static str>,
+    rotate: Option<&'static str>,
 }
 
 impl RuleFacts {
@@ -632,6 +634,8 @@ impl RuleFacts {
             cwe: rule.cwe,
             references: &rule.references,
             notes: rule.notes.as_deref(),
+            vendor: rule.vendor,
+            rotate: rule.rotate,
         }
     }
 
@@ -645,6 +649,8 @@ impl RuleFacts {
             cwe: group.cwe,
             references: &[],
             notes: None,
+            vendor: None,
+            rotate: None,
         }
     }
 }
@@ -721,8 +727,22 @@ impl Descriptor {
             full.push_str(notes);
         }
         let steps = [first_step(rule.kind), RESTRICT, NO_URLS, PURGE];
-        let mut text = format!("{}\n\n{WHY}\n\nWhat to do:\n", rule.description);
-        let mut markdown = format!("**{}**\n\n{WHY}\n\n## What to do\n\n", rule.description);
+        let mut text = format!("{}\n\n", rule.description);
+        let mut markdown = format!("**{}**\n\n", rule.description);
+        if let Some(vendor) = rule.vendor {
+            text.push_str(&format!("Issued by: {vendor}\n"));
+            markdown.push_str(&format!("Issued by: {vendor}  \n"));
+        }
+        if let Some(rotate) = rule.rotate {
+            text.push_str(&format!("How to revoke or rotate it: {rotate}\n"));
+            markdown.push_str(&format!("How to revoke or rotate it: <{rotate}>\n"));
+        }
+        if rule.vendor.is_some() || rule.rotate.is_some() {
+            text.push('\n');
+            markdown.push('\n');
+        }
+        text.push_str(&format!("{WHY}\n\nWhat to do:\n"));
+        markdown.push_str(&format!("{WHY}\n\n## What to do\n\n"));
         for (i, step) in steps.iter().enumerate() {
             text.push_str(&format!("{}. {step}\n", i + 1));
             markdown.push_str(&format!("{}. {step}\n", i + 1));
@@ -758,6 +778,8 @@ impl Descriptor {
                 tags,
                 security_severity: security_severity(rule.severity),
                 precision: "high",
+                vendor: rule.vendor,
+                rotate: rule.rotate,
             },
             description: rule.description,
         }
@@ -852,6 +874,10 @@ struct DescriptorProperties {
     #[serde(rename = "security-severity")]
     security_severity: &'static str,
     precision: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vendor: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rotate: Option<&'static str>,
 }
 
 /// The results, serialised one by one from the groups (no second copy of the log in memory).

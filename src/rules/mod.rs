@@ -46,6 +46,11 @@ pub struct RuleSpec {
     pub kind: Kind,
     /// How bad its leak is.
     pub severity: Severity,
+    /// Who issues the credential, that is whom a responder contacts or where they revoke it
+    /// ("the application that issued it" for rules that are not about one vendor).
+    pub vendor: Option<String>,
+    /// A page that says how to revoke or rotate the credential.
+    pub rotate: Option<String>,
     /// Pattern rules: the credential's regex (a group named `secret` narrows the match).
     pub regex: Option<String>,
     /// Parameter rules: a regex over the decoded, lowercased parameter name.
@@ -138,6 +143,10 @@ pub struct Rule {
     pub kind: Kind,
     /// How bad its leak is.
     pub severity: Severity,
+    /// Who issues the credential (see [`RuleSpec::vendor`]).
+    pub vendor: Option<&'static str>,
+    /// A page that says how to revoke or rotate the credential.
+    pub rotate: Option<&'static str>,
     /// How it matches.
     pub matcher: Matcher,
     /// Literals at least one of which every match contains (as written: pattern rules whose regex
@@ -339,6 +348,8 @@ impl RuleSpec {
             description: leak(self.description),
             kind: self.kind,
             severity: self.severity,
+            vendor: self.vendor.map(leak),
+            rotate: self.rotate.map(leak),
             matcher,
             keywords,
             prefixes: self.prefixes.into_iter().map(leak).collect(),
@@ -414,6 +425,14 @@ pub fn parse_rule_file(file: &str, text: &str, eager: bool) -> Result<Vec<Rule>,
         .collect()
 }
 
+/// The vendor of the built-in rule `id`, if there is one.
+pub fn vendor_of(id: &str) -> Option<&'static str> {
+    builtin()
+        .iter()
+        .find(|rule| rule.id == id)
+        .and_then(|rule| rule.vendor)
+}
+
 /// The built-in rules, parsed once.
 pub fn builtin() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
@@ -453,6 +472,16 @@ mod tests {
                     rule.id
                 );
                 assert!(!rule.keywords.is_empty(), "{} has no keywords", rule.id);
+                assert!(
+                    rule.vendor.is_some_and(|v| !v.is_empty()),
+                    "{} has no vendor",
+                    rule.id
+                );
+                assert!(
+                    rule.rotate.is_some_and(|r| r.starts_with("https://")),
+                    "{} has no https link on how to revoke or rotate it",
+                    rule.id
+                );
             }
         }
         assert!(ids.len() >= 65, "only {} rules", ids.len());
