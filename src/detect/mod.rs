@@ -341,7 +341,9 @@ fn is_name_byte(b: u8) -> bool {
 }
 
 /// Where a `name=value` value that starts at `start` in free text ends: at a byte that ends
-/// values, except for the `&…;` of an HTML character reference inside it.
+/// values, except for the `&…;` of an HTML character reference inside it. A `:` right before
+/// that end is prose punctuation, not part of the value (Apache's `AH01215: <what the script
+/// printed>: /usr/lib/cgi-bin/x.cgi`).
 fn text_value_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
     while i < bytes.len() {
@@ -355,11 +357,14 @@ fn text_value_end(bytes: &[u8], start: usize) -> usize {
             }
         }
         if ends_text_value(b) {
-            return i;
+            break;
         }
         i += 1;
     }
-    bytes.len()
+    if i > start && bytes[i - 1] == b':' && bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i -= 1;
+    }
+    i
 }
 
 /// Bytes that end a parameter value in free text.

@@ -450,3 +450,14 @@ fn a_token_issued_url_encoded_is_one_secret_however_it_was_logged() {
         Some(&b"a%2Bb%3Dc%2Fd"[..])
     );
 }
+
+#[test]
+fn a_value_in_free_text_ends_before_the_colon_of_a_cgi_script_suffix() {
+    let line = "[Thu Nov 27 10:00:00.123456 2026] [cgi:error] [pid 42] [client 203.0.113.7:51234] AH01215: fetch https://api.example.com/sync?a=1&secret=Zk3v9QpL2xWm7RtY4bNc8HdF6jGs1aEu: /usr/lib/cgi-bin/sync.cgi";
+    let found = detect_as(line, LogType::ApacheError);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(summary(&found[0]).3, "Zk3v9QpL2xWm7RtY4bNc8HdF6jGs1aEu");
+    // A colon inside the value stays part of it.
+    let found = detect("note: secret=Zk3v9QpL2x:Wm7RtY4bNc8HdF6jGs1aEu done");
+    assert_eq!(summary(&found[0]).3, "Zk3v9QpL2x:Wm7RtY4bNc8HdF6jGs1aEu");
+}
