@@ -9,6 +9,8 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use crate::logformat::FieldName;
+
 /// How bad a leak is, from `low` to `critical`.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
@@ -90,50 +92,6 @@ impl Kind {
             Self::PrivateKey => "private_key",
             Self::Credential => "credential",
         }
-    }
-}
-
-/// Where in a log record a credential was found.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum FieldName {
-    /// The path of the request target (including matrix parameters).
-    RequestPath,
-    /// The query string of the request target.
-    RequestQuery,
-    /// A logged request body.
-    RequestBody,
-    /// The Referer header.
-    Referer,
-    /// An upstream URL (proxies, error logs).
-    Upstream,
-    /// A logged request header, by lowercase name.
-    Header(String),
-    /// A cookie.
-    Cookie,
-    /// The user-info part of a URL (`https://user:pass@host`).
-    Userinfo,
-    /// The free-text message of an error log line.
-    Message,
-    /// Anywhere else in the line.
-    Line,
-}
-
-impl FieldName {
-    /// The dotted name used in output, e.g. `request.query` or `header.user-agent`.
-    pub fn to_output(&self) -> std::borrow::Cow<'static, str> {
-        use std::borrow::Cow;
-        Cow::Borrowed(match self {
-            Self::RequestPath => "request.path",
-            Self::RequestQuery => "request.query",
-            Self::RequestBody => "request.body",
-            Self::Referer => "referer",
-            Self::Upstream => "upstream",
-            Self::Header(name) => return Cow::Owned(format!("header.{name}")),
-            Self::Cookie => "cookie",
-            Self::Userinfo => "userinfo",
-            Self::Message => "message",
-            Self::Line => "line",
-        })
     }
 }
 
@@ -298,33 +256,6 @@ pub struct Finding {
     pub details: Details,
     /// CWE ids, e.g. `CWE-598`.
     pub cwe: &'static [&'static str],
-}
-
-impl Finding {
-    /// The finding for `detection`, seen on line `line` of `file` in a record with `facts`.
-    pub fn from_detection(
-        detection: crate::detect::Detection,
-        file: crate::input::DisplayPath,
-        line: u64,
-        facts: &RecordFacts,
-    ) -> Self {
-        let rule = detection.rule;
-        Finding {
-            rule: rule.id,
-            kind: rule.kind,
-            severity: detection.severity,
-            file,
-            line,
-            column: detection.column,
-            field: detection.field,
-            param: detection.param,
-            prefix: rule.prefix_of(detection.secret.expose()),
-            secret: detection.secret,
-            record: facts.clone(),
-            details: detection.details,
-            cwe: rule.cwe,
-        }
-    }
 }
 
 /// Facts about the log record a finding came from, as printable values.

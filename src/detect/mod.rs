@@ -10,8 +10,8 @@ mod prefilter;
 
 use crate::decode::url::{matrix_params, query_params, scheme_len, split_url};
 use crate::decode::{decode_value, decode_value_rounds, unescape_json, Context, Decoded, Text};
-use crate::finding::{Details, FieldName, RecordFacts, Secret};
-use crate::logformat::{self, format_timestamp, Escaping, LogType, Record, Shape};
+use crate::finding::{Details, RecordFacts, Secret};
+use crate::logformat::{self, format_timestamp, Escaping, FieldName, LogType, Record, Shape};
 use crate::rules::{checks, Matcher, Rule};
 
 pub use bounded::{MAX_MATCHES_PER_TEXT, MAX_MATCH_SPAN};

@@ -3,7 +3,7 @@
 
 use super::cursor::{is_digits, is_number_or_dash, status, without_port, Cursor};
 use super::{Field, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// True for `2026-11-27T10:00:00.123456Z`.
 fn is_iso(bytes: &[u8]) -> bool {

@@ -7,7 +7,7 @@
 
 use super::cursor::{is_digits, status, Cursor};
 use super::{Field, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// Which member of the family is expected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use std::fmt;
 use regex::bytes::Regex;
 
 use super::{Escaping, Field, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// What a format field holds.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 
 use super::cursor::{is_digits, status, without_port, Cursor};
 use super::{Field, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// True for `a/b/c…` where every part is a (possibly signed) number.
 fn is_slashed_numbers(bytes: &[u8], parts: std::ops::RangeInclusive<usize>) -> bool {

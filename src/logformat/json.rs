@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use super::cursor::without_port;
 use super::{Escaping, Field, LogType, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// Nesting deeper than this is not followed (the line is then not taken as JSON).
 const MAX_DEPTH: usize = 64;

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::cursor::is_method;
 use super::{Field, Record, Shape};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// Adds the message at `range` of `line` to `record`: the request fields found in it, and the
 /// text around them as `message`.

@@ -14,6 +14,7 @@ mod clf;
 mod cursor;
 pub mod custom;
 mod envoy;
+mod field;
 mod haproxy;
 mod json;
 mod message;
@@ -29,9 +30,8 @@ mod wrap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::finding::FieldName;
-
 pub use custom::CustomFormat;
+pub use field::FieldName;
 pub use select::{FormatChoice, FormatMap};
 pub use time::{format_timestamp, TimeSyntax};
 pub use wrap::Wrapper;

@@ -7,7 +7,7 @@
 
 use super::cursor::Cursor;
 use super::{message, Field, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// True for a section boundary: `--` + at least 8 hex digits + `-` + a letter + `--`.
 pub fn is_boundary(line: &[u8]) -> bool {

@@ -4,7 +4,7 @@
 
 use super::cursor::{closing_quote, is_digits, Cursor};
 use super::{message, Field, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// Parses one line; `None` when it is not an nginx error log line.
 pub fn parse(line: &[u8]) -> Option<Record> {

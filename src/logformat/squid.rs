@@ -4,7 +4,7 @@
 use super::clf::{self, Variant};
 use super::cursor::{is_digits, status, Cursor};
 use super::{Field, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// Parses one line; `None` when it is not a Squid access log line.
 pub fn parse(line: &[u8]) -> Option<Record> {

@@ -5,7 +5,7 @@
 use super::clf::{self, Variant};
 use super::cursor::{is_digits, is_method, status, Cursor};
 use super::{Field, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// Parses one line; `None` when it is not a Tomcat/Jetty access log line.
 pub fn parse(line: &[u8]) -> Option<Record> {

@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::cursor::status;
 use super::{Field, LogType, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// What a column holds.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use super::cursor::{is_digits, Cursor};
 use super::{json, Escaping, Field, LogType, Record, Shape, TimeSyntax};
-use crate::finding::FieldName;
+use crate::logformat::FieldName;
 
 /// What a log line can be wrapped in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -9,7 +9,6 @@ use std::ops::Range;
 use super::mask;
 use super::Redactor;
 use crate::detect::Detection;
-use crate::finding::Finding;
 use crate::input::DisplayPath;
 use crate::logformat::{Parser, Record};
 
@@ -186,8 +185,12 @@ impl<'r> LineRedactor<'r> {
             }
             let fingerprint = d.secret.fingerprint(key);
             if let Some(allowlist) = &redactor.allowlist {
-                let finding =
-                    Finding::from_detection(d.clone(), self.file.clone(), line_no, &facts);
+                let finding = crate::search::findings::from_detection(
+                    d.clone(),
+                    self.file.clone(),
+                    line_no,
+                    &facts,
+                );
                 if allowlist.allows(&finding, &fingerprint) {
                     if first {
                         tally.allowlisted += 1;

@@ -628,5 +628,5 @@ impl<'a> BlockScanner<'a> {
 }
 
 fn into_finding(d: Detection, input: &InputFile, line: u64, facts: &RecordFacts) -> Finding {
-    Finding::from_detection(d, input.display.clone(), line, facts)
+    crate::search::findings::from_detection(d, input.display.clone(), line, facts)
 }

@@ -70,7 +70,7 @@ impl Text {
 
     /// Printable form for a terminal: control characters and invalid bytes escaped.
     pub fn display(&self) -> String {
-        crate::report::display_bytes(self.as_bytes())
+        crate::printable::display_bytes(self.as_bytes())
     }
 
     /// The object key for this value (see the type's documentation).
@@ -98,7 +98,7 @@ impl Text {
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::report::serialize_bytes(self.as_bytes(), serializer)
+        crate::printable::serialize_bytes(self.as_bytes(), serializer)
     }
 }
 

@@ -31,50 +31,10 @@ use std::path::{Path, PathBuf};
 
 pub use aggregate::{SecretSummary, Seen, Summary, Text};
 pub use read::InputProblem;
+pub use table::write_table;
 
 use crate::cli::SummaryFormat;
-use crate::finding::Finding;
 use crate::input::{DisplayPath, InputFile, Source};
-use crate::report::{JsonFinding, Report, ReportOptions};
-
-/// `scan --format summary`: findings aggregated per secret, written as the summary table when
-/// the scan ends.
-pub struct SummaryReport<'w> {
-    out: Box<dyn Write + 'w>,
-    options: ReportOptions,
-    summary: Summary,
-}
-
-impl<'w> SummaryReport<'w> {
-    /// A report writing to `out`.
-    pub fn new(out: Box<dyn Write + 'w>, options: ReportOptions) -> Self {
-        SummaryReport {
-            out,
-            options,
-            summary: Summary::default(),
-        }
-    }
-}
-
-impl Report for SummaryReport<'_> {
-    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
-        // The same JSON value as `--format jsonl`, so that both paths add up identically.
-        let value = serde_json::to_value(JsonFinding::new(finding, &self.options))?;
-        self.summary
-            .add_value(&value)
-            .map_err(|message| io::Error::other(format!("internal error: {message}")))
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        table::write_table(&self.summary, &mut self.out, self.options.color)?;
-        self.out.flush()
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        // Nothing is written before the scan ends.
-        Ok(())
-    }
-}
 
 /// Why a summary could not be made, or was made without some of its input.
 #[derive(Debug, thiserror::Error)]
@@ -161,85 +121,6 @@ fn input_file(path: &Path) -> InputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Details, FieldName, Kind, RecordFacts, Secret, Severity};
-
-    fn finding(secret: &str, field: FieldName, status: u16, time: &str) -> Finding {
-        Finding {
-            rule: "generic-credential-param",
-            kind: Kind::Credential,
-            severity: Severity::Medium,
-            file: DisplayPath::new("access.log"),
-            line: 1,
-            column: 10,
-            field,
-            param: Some(b"api_key".to_vec()),
-            secret: Secret::new(secret.as_bytes().to_vec()),
-            prefix: None,
-            record: RecordFacts {
-                format: Some("combined"),
-                timestamp: Some(time.to_string()),
-                client: Some(b"203.0.113.9".to_vec()),
-                method: Some(b"GET".to_vec()),
-                status: Some(status),
-                user_agent: Some(b"curl/8.5.0".to_vec()),
-                ..RecordFacts::default()
-            },
-            details: Details::default(),
-            cwe: &["CWE-598"],
-        }
-    }
-
-    #[test]
-    fn scan_summary_is_the_table_of_the_jsonl_findings() {
-        let key = "f91b83a50bfee4ad5285a7e99c14539e";
-        let findings = [
-            finding(
-                key,
-                FieldName::RequestQuery,
-                200,
-                "2025-11-27T10:00:00+01:00",
-            ),
-            finding(key, FieldName::Referer, 302, "2025-11-27T08:00:00+01:00"),
-        ];
-        let options = ReportOptions {
-            label: Some("m1".into()),
-            ..ReportOptions::default()
-        };
-        let mut table = Vec::new();
-        let mut report = SummaryReport::new(Box::new(&mut table), options.clone());
-        let mut summary = Summary::default();
-        for f in &findings {
-            report.finding(f).unwrap();
-            let line = serde_json::to_string(&JsonFinding::new(f, &options)).unwrap();
-            summary
-                .add_value(&serde_json::from_str(&line).unwrap())
-                .unwrap();
-        }
-        report.finish().unwrap();
-        drop(report);
-        let mut expected = Vec::new();
-        table::write_table(&summary, &mut expected, false).unwrap();
-        assert_eq!(
-            String::from_utf8(table).unwrap(),
-            String::from_utf8(expected).unwrap()
-        );
-
-        let mut json = Vec::new();
-        summary.write_json(&mut json).unwrap();
-        let json = String::from_utf8(json).unwrap();
-        assert!(!json.contains(key), "the secret leaked: {json}");
-        assert!(json.contains(r#""secret":"…539e""#), "{json}");
-        assert!(
-            json.contains(r#""statuses":{"200":1},"referer_statuses":{"302":1}"#),
-            "{json}"
-        );
-        assert!(
-            json.contains(r#""first_seen":"2025-11-27T08:00:00+01:00""#),
-            "{json}"
-        );
-        assert!(json.contains(r#""sources":["m1"]"#), "{json}");
-    }
-
     #[test]
     fn several_problems_are_one_line_each() {
         let e = SummaryError::Input(vec![

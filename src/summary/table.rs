@@ -68,7 +68,9 @@ fn write_row(
             format!("{cell:<width$}")
         };
         match (i, colored) {
-            (0, Some(severity)) => line.push_str(&crate::report::paint_severity(severity, &padded)),
+            (0, Some(severity)) => {
+                line.push_str(&crate::printable::paint_severity(severity, &padded))
+            }
             _ => line.push_str(&padded),
         }
     }
@@ -118,7 +120,7 @@ fn row(s: &SecretSummary) -> [String; 8] {
 
 /// Text read from an input file, made safe for a terminal.
 fn clean(text: &str) -> String {
-    crate::report::display_bytes(text.as_bytes())
+    crate::printable::display_bytes(text.as_bytes())
 }
 
 /// Shortens `text` to `width` characters, ending in `…` when cut.
