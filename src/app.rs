@@ -104,7 +104,11 @@ fn scan_command(args: ScanArgs) -> i32 {
         rules: setup.detector.rules().to_vec(),
         sarif_root: args.sarif_root.clone(),
     };
-    let walked = input::walk(&setup.paths, &setup.walk_options);
+    let mut walk_options = setup.walk_options;
+    if let Some(path) = &args.report {
+        walk_options.own_output(path, "report (--report)");
+    }
+    let walked = input::walk(&setup.paths, &walk_options);
     let progress = Progress::new(&walked, !args.no_progress && io::stderr().is_terminal());
     let mut sink = ReportSink {
         report: report::new_report(args.format, out, report_options, context),
@@ -180,14 +184,18 @@ impl ScanSetup {
             }
             paths.push("-".into());
         }
-        let walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
+        let mut walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
             .map_err(|e| format!("invalid glob: {e}"))?;
+        walk_options.include_vcs = args.include_vcs;
         let config = RunConfig::load(
             args.config.as_deref(),
             args.no_config,
             args.log_format.as_deref(),
         )?;
         config.messages.iter().for_each(error);
+        if let Some(path) = &config.path {
+            walk_options.skip_file(path);
+        }
         let RunConfig {
             rules,
             allowlist,

@@ -134,6 +134,10 @@ pub struct ScanArgs {
     #[arg(long)]
     pub follow: bool,
 
+    /// Also walk into VCS metadata directories (`.git`, `.hg`, `.svn`), skipped by default.
+    #[arg(long)]
+    pub include_vcs: bool,
+
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,

@@ -207,6 +207,8 @@ pub struct RunConfig {
     pub formats: crate::logformat::FormatMap,
     /// Which config is used and its notes, one message per line, for standard error.
     pub messages: Vec<String>,
+    /// The config file in use, if any.
+    pub path: Option<PathBuf>,
 }
 
 impl RunConfig {
@@ -224,6 +226,7 @@ impl RunConfig {
             allowlist: None,
             formats: crate::logformat::FormatMap::default(),
             messages: Vec::new(),
+            path: None,
         };
         let mut format_rules = Vec::new();
         if let Some(config) = config {
@@ -239,6 +242,7 @@ impl RunConfig {
             }
             run.rules.extend(config.rules);
             run.allowlist = Some(config.allowlist);
+            run.path = Some(config.path);
             format_rules = config.formats;
         }
         run.formats = crate::logformat::FormatMap::from_options(log_format, format_rules)?;

@@ -129,7 +129,7 @@ pub fn inspect(walked: Vec<Walked>, options: &InspectOptions) -> (Vec<FileReport
     for item in walked {
         match item {
             Walked::File(input) => inspect_input(&input, options, &mut reports, &mut problems),
-            Walked::NotRegular(_) => {}
+            Walked::Skipped(_) => {}
             Walked::Error(e) => problems.push(e.to_string()),
         }
     }

@@ -7,6 +7,7 @@ mod archive;
 mod budget;
 mod classify;
 mod failure;
+mod identity;
 mod lines;
 mod open;
 mod pump;
@@ -22,10 +23,11 @@ pub use archive::{
 pub use budget::parse_size;
 pub use classify::{classify, Content};
 pub use failure::{read_problem, ReadFailure, ReadProblem};
+pub use identity::FileId;
 pub use lines::{count_lines, Block, BlockReader, OwnedBlock, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN};
 pub use open::{open, open_reader, sniff_compression, Compression, Opened};
 pub use pump::{BlockBytes, BlockPump, CutLines, Next, Recycler, FIRST_BLOCK};
-pub use walk::{describe_io_error, walk, WalkError, WalkOptions, Walked};
+pub use walk::{describe_io_error, walk, Skip, WalkError, WalkOptions, Walked, VCS_DIRS};
 
 /// A path as it is shown to the user: as given on the command line, or as found below a given
 /// directory; `-` is standard input. Cheap to clone.

@@ -69,7 +69,7 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
         }
         _ => {}
     }
-    let walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
+    let mut walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
         .map_err(|e| format!("invalid glob: {e}"))?;
     let config = RunConfig::load(
         args.config.as_deref(),
@@ -78,6 +78,9 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
     )?;
     for message in &config.messages {
         eprintln!("logleaks: {message}");
+    }
+    if let Some(path) = &config.path {
+        walk_options.skip_file(path);
     }
     let redactor = Redactor {
         detector: Detector::new(config.rules),

@@ -133,10 +133,10 @@ pub fn run(
 ) -> Vec<FileOutcome> {
     let job = |item: Walked| match item {
         Walked::File(input) => redact_input(&input, redactor, target),
-        Walked::NotRegular(path) => FileOutcome {
-            file: path,
+        Walked::Skipped(skip) => FileOutcome {
+            file: skip.path,
             output: None,
-            result: Ok(Streamed::NotText("not a regular file")),
+            result: Ok(Streamed::NotText(skip.what)),
             notes: Vec::new(),
         },
         Walked::Error(e) => FileOutcome::error(e.path, e.message),

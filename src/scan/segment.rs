@@ -53,11 +53,17 @@ pub fn plan(walked: Vec<Walked>, options: &ScanOptions, threads: usize) -> Vec<S
                 }
                 Work::Whole(input)
             }
-            Walked::NotRegular(path) => Work::Notice(
-                Notice::Skipped {
-                    path,
-                    reason: "not a regular file".into(),
-                    explicit: false,
+            Walked::Skipped(skip) => Work::Notice(
+                match skip.tell {
+                    true => Notice::Note {
+                        path: skip.path,
+                        message: format!("skipped: {}", skip.reason),
+                    },
+                    false => Notice::Skipped {
+                        path: skip.path,
+                        reason: skip.reason,
+                        explicit: false,
+                    },
                 },
                 SegmentStats {
                     skipped: 1,
