@@ -231,6 +231,7 @@ impl ScanSetup {
             .transpose()?;
         let filter = FindingFilter {
             min_severity: args.min_severity.map(Severity::from),
+            min_confidence: Some(args.min_confidence.into()),
             allowlist,
             baseline,
             since: window("--since", &args.since)?,
@@ -262,6 +263,7 @@ fn hidden_line(hidden: &filter::Hidden) -> Option<String> {
             "on lines without a timestamp, left out of the time window",
         ),
         (hidden.below_min_severity, "below --min-severity"),
+        (hidden.below_min_confidence, "below --min-confidence"),
     ]
     .iter()
     .filter(|(n, _)| *n > 0)

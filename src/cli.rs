@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::finding::Severity;
+use crate::finding::{Confidence, Severity};
 use crate::report::Format;
 
 /// Find credentials leaked into web server logs.
@@ -61,6 +61,27 @@ impl From<SeverityArg> for Severity {
     }
 }
 
+/// A confidence threshold (`--min-confidence`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    /// Everything, weak evidence included.
+    Low,
+    /// Credential-like values under credential names, and self-identifying formats.
+    Medium,
+    /// Only self-identifying formats and validated checksums, signatures or structures.
+    High,
+}
+
+impl From<ConfidenceArg> for Confidence {
+    fn from(c: ConfidenceArg) -> Self {
+        match c {
+            ConfidenceArg::Low => Confidence::Low,
+            ConfidenceArg::Medium => Confidence::Medium,
+            ConfidenceArg::High => Confidence::High,
+        }
+    }
+}
+
 /// The threshold of `--fail-on`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -102,6 +123,12 @@ pub struct ScanArgs {
     /// Hide findings below this severity (they do not count for --fail-on either).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub min_severity: Option<SeverityArg>,
+
+    /// Hide findings below this confidence (they do not count for --fail-on either): `high` is
+    /// a self-identifying format or a validated checksum or signature, `medium` a credential-like
+    /// value under a credential name, `low` weak evidence.
+    #[arg(long, value_enum, default_value_t = ConfidenceArg::Medium, value_name = "LEVEL")]
+    pub min_confidence: ConfidenceArg,
 
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -151,7 +178,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_config: bool,
 
-    /// Suppress findings whose rule and fingerprint are in this earlier `json` or `jsonl` report.
+    /// Suppress findings whose secret (fingerprint) is in this earlier `json` or `jsonl` report,
+    /// whatever rule reports it now.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 

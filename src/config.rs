@@ -523,6 +523,7 @@ fn gitleaks_config(path: &Path, text: &str, file: GitleaksFile) -> Result<Config
             severity: crate::finding::Severity::Medium,
             vendor: None,
             rotate: None,
+            confidence: None,
             regex: Some(regex),
             params: None,
             exclude_params: None,

@@ -1,6 +1,6 @@
-//! Which findings a user wants to see: above `--min-severity`, not allowlisted by the config,
-//! not in the `--baseline`, and inside the `--since`/`--until` window. Also gives log times
-//! without an offset the `--timezone` offset.
+//! Which findings a user wants to see: above `--min-severity` and `--min-confidence`, not
+//! allowlisted by the config, not in the `--baseline`, and inside the `--since`/`--until` window.
+//! Also gives log times without an offset the `--timezone` offset.
 //!
 //! It decides per finding and counts what it hides; it never reads logs or writes output.
 
@@ -12,13 +12,15 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::Allowlist;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Confidence, Finding, Severity};
 
 /// Why a finding was hidden, for the closing summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Hidden {
     /// Below `--min-severity`.
     pub below_min_severity: u64,
+    /// Below `--min-confidence`.
+    pub below_min_confidence: u64,
     /// Allowlisted by the config.
     pub allowlisted: u64,
     /// In the baseline.
@@ -34,10 +36,12 @@ pub struct Hidden {
 pub struct FindingFilter {
     /// Hide findings below this.
     pub min_severity: Option<Severity>,
+    /// Hide findings below this confidence.
+    pub min_confidence: Option<Confidence>,
     /// Known and accepted findings.
     pub allowlist: Option<Allowlist>,
-    /// (rule, fingerprint) pairs of an earlier report.
-    pub baseline: Option<HashSet<(String, String)>>,
+    /// The fingerprints of an earlier report: the secrets it knows, whatever rule reports them now.
+    pub baseline: Option<HashSet<String>>,
     /// Only findings logged at or after this.
     pub since: Option<Timestamp>,
     /// Only findings logged before this.
@@ -65,6 +69,13 @@ impl FindingFilter {
             self.hidden.below_min_severity += 1;
             return false;
         }
+        if self
+            .min_confidence
+            .is_some_and(|min| finding.confidence < min)
+        {
+            self.hidden.below_min_confidence += 1;
+            return false;
+        }
         if self.since.is_some() || self.until.is_some() {
             let Some(at) = finding.record.timestamp.as_deref().and_then(parse_log_time) else {
                 self.hidden.without_time += 1;
@@ -88,7 +99,7 @@ impl FindingFilter {
             let in_baseline = self
                 .baseline
                 .as_ref()
-                .is_some_and(|b| b.contains(&(finding.rule.to_string(), fingerprint)));
+                .is_some_and(|b| b.contains(&fingerprint));
             if in_baseline {
                 self.hidden.in_baseline += 1;
                 return false;
@@ -191,8 +202,10 @@ pub fn parse_time(
     ))
 }
 
-/// Reads the (rule, fingerprint) pairs of an earlier `json` or `jsonl` report.
-pub fn load_baseline(path: &Path) -> Result<HashSet<(String, String)>, String> {
+/// Reads the fingerprints of an earlier `json` or `jsonl` report. A baseline names secrets, not
+/// rules: a secret that a newer release reports under another rule (a vendor rule instead of the
+/// generic one) or with another confidence is still the known secret.
+pub fn load_baseline(path: &Path) -> Result<HashSet<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         format!(
             "{}: cannot read the baseline: {}",
@@ -222,8 +235,8 @@ pub fn load_baseline(path: &Path) -> Result<HashSet<(String, String)>, String> {
     for (line, value) in values {
         let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
         match (field("rule"), field("fingerprint")) {
-            (Some(rule), Some(fingerprint)) => {
-                set.insert((rule, fingerprint));
+            (Some(_rule), Some(fingerprint)) => {
+                set.insert(fingerprint);
             }
             _ => {
                 let place = if line > 0 {
@@ -252,6 +265,7 @@ mod tests {
             rule: "jwt",
             kind: Kind::AccessToken,
             severity: Severity::Medium,
+            confidence: crate::finding::Confidence::Medium,
             file: crate::input::DisplayPath::new("a.log"),
             line: 1,
             column: 1,
@@ -324,9 +338,7 @@ mod tests {
             "{\"rule\":\"jwt\",\"fingerprint\":\"00112233aabbccdd\"}\n\n",
         )
         .unwrap();
-        assert!(load_baseline(&jsonl)
-            .unwrap()
-            .contains(&("jwt".into(), "00112233aabbccdd".into())));
+        assert!(load_baseline(&jsonl).unwrap().contains("00112233aabbccdd"));
         let json = dir.path().join("b.json");
         std::fs::write(
             &json,

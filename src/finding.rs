@@ -57,6 +57,40 @@ impl fmt::Display for Severity {
     }
 }
 
+/// How sure logleaks is that a finding is a credential, from `low` to `high`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Weak evidence: a value that may be a credential, or may be an id or a nonce.
+    Low,
+    /// A credential-like value under a credential name or in a credential position.
+    Medium,
+    /// A self-identifying format, or a validated checksum, signature or structure.
+    High,
+}
+
+impl Confidence {
+    /// All levels, lowest first.
+    pub const ALL: [Confidence; 3] = [Self::Low, Self::Medium, Self::High];
+
+    /// The lowercase name used in output and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What sort of credential a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -236,6 +270,8 @@ pub struct Finding {
     pub kind: Kind,
     /// How bad the leak is.
     pub severity: Severity,
+    /// How sure logleaks is that it is a credential.
+    pub confidence: Confidence,
     /// The input, as the user named it (or as found below a named directory); `-` for stdin.
     pub file: crate::input::DisplayPath,
     /// 1-based line number in the decompressed content.

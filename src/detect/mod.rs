@@ -6,6 +6,7 @@
 //! unexpected place is still found. Detection knows nothing about files or output.
 
 mod bounded;
+pub mod confidence;
 mod prefilter;
 
 use crate::decode::url::{matrix_params, query_params, scheme_len, split_url};
@@ -45,6 +46,9 @@ pub struct Detection {
     /// How bad the leak is: the rule's severity, lowered where the rule says the credential is
     /// public by design in that place.
     pub severity: crate::finding::Severity,
+    /// How sure it is to be a credential: the rule's confidence, weighed with the evidence of
+    /// the line (see [`confidence`]).
+    pub confidence: crate::finding::Confidence,
 }
 
 /// Everything a detector needs: the rules and the keyword automaton built from them.
@@ -797,15 +801,17 @@ impl LineWalk<'_> {
         kept.sort_by_key(|(h, _)| h.raw.start);
         out.extend(kept.into_iter().map(|(h, mut spans)| {
             spans.sort_by_key(|s| (s.start, s.end));
+            let rule = rules[h.rule as usize];
             Detection {
-                rule: rules[h.rule as usize],
+                confidence: confidence::weigh(rule, h.param.as_deref(), &h.secret, &h.details),
+                rule,
                 field: h.field,
                 param: h.param,
                 secret: Secret::new(h.secret),
                 column: h.raw.start + 1,
                 spans,
                 details: h.details,
-                severity: rules[h.rule as usize].severity,
+                severity: rule.severity,
             }
         }));
     }

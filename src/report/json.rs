@@ -15,6 +15,7 @@ pub struct JsonFinding<'a> {
     severity: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     vendor: Option<&'static str>,
+    confidence: &'a str,
     file: Bytes,
     line: u64,
     column: usize,
@@ -51,6 +52,7 @@ impl<'a> JsonFinding<'a> {
             kind: finding.kind.as_str(),
             severity: finding.severity.as_str(),
             vendor: crate::rules::vendor_of(finding.rule),
+            confidence: finding.confidence.as_str(),
             file: Bytes(finding.file.as_bytes().into_owned()),
             line: finding.line,
             column: finding.column,

@@ -20,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Serialize, Serializer};
 
 use super::{display_bytes, shown_secret, Report, ReportContext, ReportOptions};
-use crate::finding::{Details, Finding, Kind, Severity};
+use crate::finding::{Confidence, Details, Finding, Kind, Severity};
 use crate::input::DisplayPath;
 use crate::rules::Rule;
 
@@ -310,6 +310,8 @@ struct Group {
     rule: &'static str,
     /// The worst severity of its findings.
     severity: Severity,
+    /// The highest confidence of its findings.
+    confidence: Confidence,
     kind: Kind,
     cwe: &'static [&'static str],
     fingerprint: String,
@@ -565,6 +567,7 @@ impl Report for SarifReport<'_> {
                 self.groups.push(Group {
                     rule: finding.rule,
                     severity: finding.severity,
+                    confidence: finding.confidence,
                     kind: finding.kind,
                     cwe: finding.cwe,
                     fingerprint: key.1.clone(),
@@ -586,6 +589,7 @@ impl Report for SarifReport<'_> {
         let group = &mut self.groups[index];
         group.occurrences += 1;
         group.severity = group.severity.max(finding.severity);
+        group.confidence = group.confidence.max(finding.confidence);
         if group.locations.len() < self.limits.locations_per_result
             && self.stored_locations < self.limits.stored_locations
         {
@@ -617,6 +621,7 @@ struct RuleFacts {
     description: &'static str,
     kind: Kind,
     severity: Severity,
+    confidence: Confidence,
     cwe: &'static [&'static str],
     references: &'static [String],
     notes: Option<&'static str>,
@@ -631,6 +636,7 @@ impl RuleFacts {
             description: rule.description,
             kind: rule.kind,
             severity: rule.severity,
+            confidence: rule.confidence,
             cwe: rule.cwe,
             references: &rule.references,
             notes: rule.notes.as_deref(),
@@ -646,6 +652,7 @@ impl RuleFacts {
             description: group.rule,
             kind: group.kind,
             severity: group.severity,
+            confidence: group.confidence,
             cwe: group.cwe,
             references: &[],
             notes: None,
@@ -777,9 +784,9 @@ impl Descriptor {
             properties: DescriptorProperties {
                 tags,
                 security_severity: security_severity(rule.severity),
-                precision: "high",
                 vendor: rule.vendor,
                 rotate: rule.rotate,
+                precision: rule.confidence.as_str(),
             },
             description: rule.description,
         }
@@ -907,6 +914,7 @@ impl Serialize for Results<'_> {
                 properties: ResultProperties {
                     kind: group.kind.as_str(),
                     severity: group.severity.as_str(),
+                    confidence: group.confidence.as_str(),
                     field: &group.field,
                     param: group.param.as_deref(),
                     occurrences: group.occurrences,
@@ -957,6 +965,7 @@ struct SarifResult<'a> {
 struct ResultProperties<'a> {
     kind: &'static str,
     severity: &'static str,
+    confidence: &'static str,
     field: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     param: Option<&'a str>,
@@ -1037,6 +1046,7 @@ mod tests {
             rule,
             kind: Kind::ApiKey,
             severity: Severity::High,
+            confidence: Confidence::High,
             file: DisplayPath::new(file),
             line,
             column: 40,

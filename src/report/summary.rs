@@ -57,6 +57,7 @@ mod tests {
             rule: "generic-credential-param",
             kind: Kind::Credential,
             severity: Severity::Medium,
+            confidence: crate::finding::Confidence::Medium,
             file: DisplayPath::new("access.log"),
             line: 1,
             column: 10,

@@ -58,8 +58,9 @@ impl Report for TableReport<'_> {
             self.header_written = true;
             writeln!(
                 self.out,
-                "{:<8}  {:<rw$}  {:<ww$}  {:<sw$}  LOCATION",
+                "{:<8}  {:<6}  {:<rw$}  {:<ww$}  {:<sw$}  LOCATION",
                 "SEVERITY",
+                "CONF",
                 "RULE",
                 "WHERE",
                 "SECRET",
@@ -77,8 +78,9 @@ impl Report for TableReport<'_> {
         let secret = shown_secret(finding, &self.options).to_display();
         writeln!(
             self.out,
-            "{}  {:<rw$}  {:<ww$}  {:<sw$}  {}:{}:{}",
+            "{}  {:<6}  {:<rw$}  {:<ww$}  {:<sw$}  {}:{}:{}",
             self.severity_cell(finding.severity),
+            finding.confidence.as_str(),
             finding.rule,
             fit(&place, WHERE_WIDTH),
             secret,

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
-use crate::finding::{Kind, Severity};
+use crate::finding::{Confidence, Kind, Severity};
 
 /// The built-in rule files, embedded at build time.
 ///
@@ -51,6 +51,9 @@ pub struct RuleSpec {
     pub vendor: Option<String>,
     /// A page that says how to revoke or rotate the credential.
     pub rotate: Option<String>,
+    /// How sure a match is to be a credential (default: `high` for pattern rules, `medium` for
+    /// parameter rules).
+    pub confidence: Option<Confidence>,
     /// Pattern rules: the credential's regex (a group named `secret` narrows the match).
     pub regex: Option<String>,
     /// Parameter rules: a regex over the decoded, lowercased parameter name.
@@ -147,6 +150,8 @@ pub struct Rule {
     pub vendor: Option<&'static str>,
     /// A page that says how to revoke or rotate the credential.
     pub rotate: Option<&'static str>,
+    /// How sure one of its findings is to be a credential, before the evidence of the line.
+    pub confidence: Confidence,
     /// How it matches.
     pub matcher: Matcher,
     /// Literals at least one of which every match contains (as written: pattern rules whose regex
@@ -343,6 +348,13 @@ impl RuleSpec {
                 None => return Err(err("parameter rules need keywords".into())),
             }
         }
+        let confidence = self
+            .confidence
+            .unwrap_or(match (&matcher, require_examples) {
+                // Rules of other tools come without proof of their shapes.
+                (_, false) | (Matcher::Param { .. }, true) => Confidence::Medium,
+                (Matcher::Pattern { .. }, true) => Confidence::High,
+            });
         Ok(Rule {
             id: leak(self.id),
             description: leak(self.description),
@@ -350,6 +362,7 @@ impl RuleSpec {
             severity: self.severity,
             vendor: self.vendor.map(leak),
             rotate: self.rotate.map(leak),
+            confidence,
             matcher,
             keywords,
             prefixes: self.prefixes.into_iter().map(leak).collect(),

@@ -19,6 +19,7 @@ pub fn from_detection(
         rule: rule.id,
         kind: rule.kind,
         severity: detection.severity,
+        confidence: detection.confidence,
         file,
         line,
         column: detection.column,
