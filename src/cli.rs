@@ -29,6 +29,11 @@ pub enum Command {
     /// Summarise `jsonl` findings per secret: counts, first and last seen, clients, statuses.
     Summary(SummaryArgs),
     /// Write logs back with every credential masked: to stdout, `--output DIR` or `--in-place`.
+    #[command(
+        after_help = "Exit status: 0 when every input was redacted (or had nothing to mask), \
+2 when an input could not be (nothing of it was replaced), 141 when standard output was closed \
+before the end (`logleaks redact big.log | head`), as for a tool ended by SIGPIPE."
+    )]
     Redact(RedactArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
@@ -226,7 +231,8 @@ pub struct RedactArgs {
     pub paths: Vec<PathBuf>,
 
     /// Write each redacted input to the same relative path under DIR (absolute paths lose their
-    /// leading `/`), instead of standard output.
+    /// leading `/`), instead of standard output. DIR must lie outside the inputs: an input
+    /// inside DIR is refused (exit 2). Files that are not text logs are not copied.
     #[arg(long, value_name = "DIR", conflicts_with = "in_place")]
     pub output: Option<PathBuf>,
 
@@ -236,8 +242,18 @@ pub struct RedactArgs {
     pub in_place: bool,
 
     /// With `--in-place`, keep each original beside it, named with SUFFIX added (e.g. `.orig`).
+    /// An existing backup is never replaced: that input is left untouched (exit 2).
     #[arg(long, value_name = "SUFFIX", requires = "in_place")]
     pub backup: Option<String>,
+
+    /// With `--backup`, replace a backup left by an earlier run.
+    #[arg(long, requires = "backup")]
+    pub overwrite_backup: bool,
+
+    /// Give rewritten files and `--output` copies the current time; by default they keep the
+    /// original's access and modification times.
+    #[arg(long)]
+    pub touch: bool,
 
     /// With `--in-place`, also rewrite files that have several hard links (the rewritten file
     /// gets a new inode, so the other links keep the secrets).
@@ -285,6 +301,12 @@ pub struct RedactArgs {
     /// Ignore any configuration file.
     #[arg(long)]
     pub no_config: bool,
+
+    /// Stop decompressing an input after SIZE decompressed bytes (suffixes K, M, G, T: `10M`),
+    /// and report it as an error, leaving it untouched; a guard against decompression bombs.
+    /// Default: unlimited.
+    #[arg(long, value_name = "SIZE", value_parser = crate::input::parse_size)]
+    pub max_decompressed_size: Option<u64>,
 }
 
 /// Arguments of `logleaks inspect`.

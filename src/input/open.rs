@@ -54,6 +54,23 @@ pub struct Opened {
     pub compression: Compression,
 }
 
+impl Opened {
+    /// The same input with its decompressed bytes limited to `max` (`--max-decompressed-size`):
+    /// reading past it fails. Uncompressed input is not limited.
+    pub fn limited(self, max: Option<u64>) -> Opened {
+        if max.is_none() || self.compression == Compression::None {
+            return self;
+        }
+        Opened {
+            reader: Box::new(super::budget::Limited::new(
+                self.reader,
+                super::budget::Budget::new(max),
+            )),
+            compression: self.compression,
+        }
+    }
+}
+
 /// Bytes read from a file in one call.
 pub(super) const READ_BUFFER: usize = 256 * 1024;
 

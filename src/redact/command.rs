@@ -2,6 +2,7 @@
 //! runs the redaction and turns the outcome into the report and an exit code.
 
 use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
 
 use super::{report, run, write, Mask, Redactor, Target, EXIT_ERROR};
 use crate::cli::RedactArgs;
@@ -39,10 +40,15 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
         paths.push("-".into());
     }
     let target = match (&args.output, args.in_place) {
-        (Some(dir), _) => Target::Directory(dir.clone()),
+        (Some(dir), _) => Target::Directory {
+            dir: dir.clone(),
+            touch: args.touch,
+        },
         (None, true) => Target::InPlace {
             backup: args.backup.clone(),
+            overwrite_backup: args.overwrite_backup,
             force: args.force,
+            touch: args.touch,
         },
         (None, false) => Target::Stdout,
     };
@@ -64,9 +70,10 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
                 ));
             }
         }
-        Target::Directory(_) | Target::InPlace { .. } if stdin => {
+        Target::Directory { .. } | Target::InPlace { .. } if stdin => {
             return Err("standard input can only be redacted to standard output".into());
         }
+        Target::Directory { dir, .. } => inputs_outside(&paths, dir)?,
         _ => {}
     }
     let mut walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
@@ -90,10 +97,12 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
         mask,
         log_type: args.log_type,
         formats: config.formats,
+        max_decompressed: args.max_decompressed_size,
     };
     let mut walked = input::walk(&paths, &walk_options);
-    if let Target::Directory(dir) = &target {
-        // A second run into the same directory does not redact its own earlier output.
+    if let Target::Directory { dir, .. } = &target {
+        // A second run into the same directory, below a named directory, does not redact its
+        // own earlier output.
         if let Ok(out) = std::fs::canonicalize(dir) {
             walked.retain(|w| match w {
                 Walked::File(InputFile {
@@ -105,4 +114,23 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
         }
     }
     Ok((walked, redactor, target))
+}
+
+/// Refuses an `--output` directory that holds a named input: its copies would land on or among
+/// the inputs (`cd evidence; logleaks redact web01 --output .`).
+fn inputs_outside(paths: &[PathBuf], dir: &Path) -> Result<(), String> {
+    let Ok(out) = std::fs::canonicalize(dir) else {
+        // Not there yet: it holds nothing.
+        return Ok(());
+    };
+    for path in paths {
+        if std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(&out)) {
+            return Err(format!(
+                "{} lies inside the --output directory {}: its redacted copy would be written among the inputs; choose an --output directory outside them (or use --in-place)",
+                path.display(),
+                dir.display()
+            ));
+        }
+    }
+    Ok(())
 }

@@ -35,6 +35,9 @@ pub use stream::{redact_stream, StreamError, Streamed};
 const EXIT_OK: i32 = 0;
 /// Exit code: a usage error, or some input could not be redacted.
 const EXIT_ERROR: i32 = 2;
+/// Exit code: standard output was closed before the end, as for a process ended by SIGPIPE
+/// (128 + 13), so that `set -o pipefail` sees the output is incomplete.
+const EXIT_OUTPUT_CLOSED: i32 = 141;
 
 /// What a redaction needs besides the input: rules, allowlist, mask, formats.
 #[derive(Debug)]
@@ -51,6 +54,8 @@ pub struct Redactor {
     pub log_type: Option<LogType>,
     /// Formats chosen per file (`--log-format`, `[[formats]]`).
     pub formats: FormatMap,
+    /// Stop decompressing an input after this many bytes (`--max-decompressed-size`).
+    pub max_decompressed: Option<u64>,
 }
 
 impl Redactor {
@@ -63,6 +68,7 @@ impl Redactor {
             mask,
             log_type: None,
             formats: FormatMap::default(),
+            max_decompressed: None,
         }
     }
 }
@@ -73,13 +79,22 @@ pub enum Target {
     /// Standard output (a single input).
     Stdout,
     /// The same relative path under a directory.
-    Directory(PathBuf),
+    Directory {
+        /// The directory.
+        dir: PathBuf,
+        /// Give the copies the current time instead of the originals' (`--touch`).
+        touch: bool,
+    },
     /// Over the input itself.
     InPlace {
         /// Keep the original with this suffix added to its name.
         backup: Option<String>,
+        /// Replace a backup left by an earlier run (otherwise the input is left untouched).
+        overwrite_backup: bool,
         /// Rewrite files with several hard links too.
         force: bool,
+        /// Give rewritten files the current time instead of their own (`--touch`).
+        touch: bool,
     },
 }
 
@@ -94,6 +109,9 @@ pub struct FileOutcome {
     pub result: Result<Streamed, String>,
     /// What is worth knowing besides, e.g. an owner that could not be kept.
     pub notes: Vec<String>,
+    /// True when standard output was closed before the end (`logleaks redact … | head`): what
+    /// was written is the redacted start of the input, and the counts are unknown.
+    pub output_closed: bool,
 }
 
 /// What a redacted input became.
@@ -101,6 +119,7 @@ struct Done {
     streamed: Streamed,
     output: Option<PathBuf>,
     notes: Vec<String>,
+    output_closed: bool,
 }
 
 impl Done {
@@ -109,6 +128,7 @@ impl Done {
             streamed,
             output: None,
             notes: Vec::new(),
+            output_closed: false,
         }
     }
 }
@@ -120,6 +140,7 @@ impl FileOutcome {
             output: None,
             result: Err(message.into()),
             notes: Vec::new(),
+            output_closed: false,
         }
     }
 }
@@ -138,6 +159,7 @@ pub fn run(
             output: None,
             result: Ok(Streamed::NotText(skip.what)),
             notes: Vec::new(),
+            output_closed: false,
         },
         Walked::Error(e) => FileOutcome::error(e.path, e.message),
     };
@@ -155,9 +177,23 @@ pub fn run(
 pub fn redact_input(input: &InputFile, redactor: &Redactor, target: &Target) -> FileOutcome {
     let file = input.display.clone();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match target {
-        Target::Stdout => to_stdout(input, redactor).map(Done::new),
-        Target::Directory(dir) => to_directory(input, redactor, dir),
-        Target::InPlace { backup, force } => in_place(input, redactor, backup.as_deref(), *force),
+        Target::Stdout => to_stdout(input, redactor),
+        Target::Directory { dir, touch } => to_directory(input, redactor, dir, *touch),
+        Target::InPlace {
+            backup,
+            overwrite_backup,
+            force,
+            touch,
+        } => in_place(
+            input,
+            redactor,
+            &InPlaceOptions {
+                backup: backup.as_deref(),
+                overwrite_backup: *overwrite_backup,
+                force: *force,
+                touch: *touch,
+            },
+        ),
     }));
     match result {
         Ok(Ok(done)) => FileOutcome {
@@ -165,6 +201,7 @@ pub fn redact_input(input: &InputFile, redactor: &Redactor, target: &Target) -> 
             output: done.output,
             result: Ok(done.streamed),
             notes: done.notes,
+            output_closed: done.output_closed,
         },
         Ok(Err(message)) => FileOutcome::error(file, message),
         Err(_) => FileOutcome::error(
@@ -174,8 +211,10 @@ pub fn redact_input(input: &InputFile, redactor: &Redactor, target: &Target) -> 
     }
 }
 
-fn to_stdout(input: &InputFile, redactor: &Redactor) -> Result<Streamed, String> {
-    let opened = input::open(input).map_err(|e| open_error(input, &e))?;
+fn to_stdout(input: &InputFile, redactor: &Redactor) -> Result<Done, String> {
+    let opened = input::open(input)
+        .map(|opened| opened.limited(redactor.max_decompressed))
+        .map_err(|e| open_error(input, &e))?;
     let mut out = encode::Encoder::new(
         opened.compression,
         BufWriter::with_capacity(256 * 1024, io::stdout()),
@@ -194,9 +233,12 @@ fn to_stdout(input: &InputFile, redactor: &Redactor) -> Result<Streamed, String>
             if e.kind() == io::ErrorKind::BrokenPipe =>
         {
             // The reader of our output has gone (`logleaks redact … | head`).
-            Ok(Streamed::Redacted(Tally::default()))
+            Ok(Done {
+                output_closed: true,
+                ..Done::new(Streamed::Redacted(Tally::default()))
+            })
         }
-        (Ok(streamed), Ok(())) => Ok(streamed),
+        (Ok(streamed), Ok(())) => Ok(Done::new(streamed)),
         (Ok(_), Err(e)) => Err(format!("standard output: {}", describe_io_error(&e))),
         (Err(e), _) => Err(format!("{e}; the output is incomplete")),
     }
@@ -223,7 +265,12 @@ pub fn output_path(dir: &Path, display: &Path) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-fn to_directory(input: &InputFile, redactor: &Redactor, dir: &Path) -> Result<Done, String> {
+fn to_directory(
+    input: &InputFile,
+    redactor: &Redactor,
+    dir: &Path,
+    touch: bool,
+) -> Result<Done, String> {
     let Source::File(path) = &input.source else {
         return Err("standard input can only be redacted to standard output".into());
     };
@@ -251,21 +298,30 @@ fn to_directory(input: &InputFile, redactor: &Redactor, dir: &Path) -> Result<Do
     let mut staged = write::Staged::new(&dest, Some(&file)).map_err(|e| e.to_string())?;
     let streamed = redact_file_into(input, redactor, file, &mut staged)?;
     let notes = std::mem::take(&mut staged.notes);
+    // A file that is not a text log is not copied: the output holds only what was redacted.
     if let Streamed::Redacted(_) = streamed {
-        staged.commit(None).map_err(|e| e.to_string())?;
+        let times = (!touch).then(|| write::times_of(&meta));
+        staged.commit(None, times).map_err(|e| e.to_string())?;
     }
     Ok(Done {
-        streamed,
         output: Some(dest),
         notes,
+        ..Done::new(streamed)
     })
+}
+
+/// How `--in-place` rewrites a file.
+struct InPlaceOptions<'a> {
+    backup: Option<&'a str>,
+    overwrite_backup: bool,
+    force: bool,
+    touch: bool,
 }
 
 fn in_place(
     input: &InputFile,
     redactor: &Redactor,
-    backup: Option<&str>,
-    force: bool,
+    options: &InPlaceOptions<'_>,
 ) -> Result<Done, String> {
     let Source::File(given) = &input.source else {
         return Err("standard input cannot be redacted in place".into());
@@ -276,7 +332,7 @@ fn in_place(
     let file = File::open(path).map_err(|e| open_error(input, &e))?;
     let meta = file.metadata().map_err(|e| open_error(input, &e))?;
     let links = write::hard_links(&meta);
-    if links > 1 && !force {
+    if links > 1 && !options.force {
         return Err(format!(
             "has {links} hard links; rewriting it would leave the secrets under the other names (find them with `find / -samefile`; --force rewrites this name anyway); untouched"
         ));
@@ -289,6 +345,15 @@ fn in_place(
             pids.join(", ")
         ));
     }
+    let backup_path = options
+        .backup
+        .map(|suffix| write::with_suffix(path, suffix));
+    if let Some(backup) = &backup_path {
+        // Refused before any work; the link itself refuses too, should one appear meanwhile.
+        if !options.overwrite_backup && std::fs::symlink_metadata(backup).is_ok() {
+            return Err(write::backup_exists_message(backup));
+        }
+    }
     let before = write::Stamp::of(&meta);
     let mut staged = write::Staged::new(path, Some(&file)).map_err(|e| e.to_string())?;
     let reader = file.try_clone().map_err(|e| open_error(input, &e))?;
@@ -296,6 +361,10 @@ fn in_place(
     let Streamed::Redacted(tally) = streamed else {
         return Ok(Done::new(streamed));
     };
+    if tally.lines_changed == 0 {
+        // Nothing to mask: the file keeps its inode, bytes and times (the copy is dropped).
+        return Ok(Done::new(Streamed::Redacted(tally)));
+    }
     let after_fd = file.metadata().map(|m| write::Stamp::of(&m));
     let after_path = std::fs::metadata(path).map(|m| write::Stamp::of(&m));
     let unchanged =
@@ -306,11 +375,13 @@ fn in_place(
                 .into(),
         );
     }
-    let backup_path = backup.map(|suffix| write::with_suffix(path, suffix));
     let notes = std::mem::take(&mut staged.notes);
-    staged
-        .commit(backup_path.as_deref())
-        .map_err(|e| e.to_string())?;
+    let backup = backup_path.as_deref().map(|path| write::Backup {
+        path,
+        overwrite: options.overwrite_backup,
+    });
+    let times = (!options.touch).then(|| write::times_of(&meta));
+    staged.commit(backup, times).map_err(|e| e.to_string())?;
     Ok(Done {
         notes,
         ..Done::new(Streamed::Redacted(tally))
@@ -325,6 +396,7 @@ fn redact_file_into(
     staged: &mut write::Staged,
 ) -> Result<Streamed, String> {
     let opened = input::open_reader(Box::new(file) as Box<dyn Read + Send>)
+        .map(|opened| opened.limited(redactor.max_decompressed))
         .map_err(|e| open_error(input, &e))?;
     let write_error = |e: io::Error| write::WriteError::Write(e).to_string();
     let mut out = encode::Encoder::new(

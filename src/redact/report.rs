@@ -25,7 +25,8 @@ pub struct RunReport {
 pub struct FileReport {
     /// The input, as named or found.
     pub file: Bytes,
-    /// `redacted`, `skipped` (not a text log: left as it is and not written) or `error`.
+    /// `redacted`, `skipped` (not a text log: left as it is, not written nor copied),
+    /// `incomplete` (standard output was closed before the end) or `error`.
     pub status: &'static str,
     /// Where the redacted copy was written (`--output`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,6 +101,10 @@ pub fn build(outcomes: &[FileOutcome]) -> RunReport {
             notes: outcome.notes.clone(),
         };
         match &outcome.result {
+            Ok(_) if outcome.output_closed => {
+                file.status = "incomplete";
+                file.message = Some(OUTPUT_CLOSED.into());
+            }
             Ok(Streamed::Redacted(tally)) => {
                 file.lines = tally.lines;
                 file.lines_changed = tally.lines_changed;
@@ -111,7 +116,7 @@ pub fn build(outcomes: &[FileOutcome]) -> RunReport {
             Ok(Streamed::NotText(what)) => {
                 file.status = "skipped";
                 file.output = None;
-                file.message = Some(format!("not a text log ({what}); left as it is"));
+                file.message = Some(skipped_message(outcome, what));
             }
             Err(message) => {
                 file.status = "error";
@@ -125,6 +130,20 @@ pub fn build(outcomes: &[FileOutcome]) -> RunReport {
     run
 }
 
+/// What is said of an input whose standard output was closed before the end.
+const OUTPUT_CLOSED: &str = "standard output was closed before the end (`| head`?): only the start of the input was written, redacted; the counts are unknown";
+
+/// Why an input was skipped, and what became of it.
+fn skipped_message(outcome: &FileOutcome, what: &str) -> String {
+    match &outcome.output {
+        Some(output) => format!(
+            "not a text log ({what}); left as it is, and not copied to {}",
+            display_bytes(output.as_os_str().as_encoded_bytes())
+        ),
+        None => format!("not a text log ({what}); left as it is"),
+    }
+}
+
 /// Distinct secrets listed per file on stderr; the JSON report lists them all.
 pub const LISTED_SECRETS: usize = 20;
 
@@ -134,8 +153,10 @@ pub fn describe(outcome: &FileOutcome, verbose: bool) -> Option<String> {
     let name = display_bytes(&outcome.file.as_bytes());
     match &outcome.result {
         Err(message) => Some(format!("logleaks: {name}: {message}")),
+        Ok(_) if outcome.output_closed => Some(format!("logleaks: {name}: {OUTPUT_CLOSED}")),
         Ok(Streamed::NotText(what)) => Some(format!(
-            "logleaks: {name}: skipped: not a text log ({what}); left as it is"
+            "logleaks: {name}: skipped: {}",
+            skipped_message(outcome, what)
         )),
         Ok(Streamed::Redacted(tally)) if verbose => {
             let mut line = format!(
@@ -211,13 +232,22 @@ pub fn finish(outcomes: &[FileOutcome], report_path: Option<&Path>) -> i32 {
             );
         }
     }
-    let redacted = run.files.iter().filter(|f| f.status == "redacted").count();
+    let count = |status| run.files.iter().filter(|f| f.status == status).count() as u64;
+    let (redacted, skipped, closed) = (count("redacted"), count("skipped"), count("incomplete"));
     let mut closing = format!(
         "logleaks: {} secret{} masked in {redacted} file{}",
         run.masked,
         plural(run.masked),
-        plural(redacted as u64)
+        plural(redacted)
     );
+    if skipped > 0 {
+        closing.push_str(&format!(
+            "; {skipped} skipped (not text logs, left as they are)"
+        ));
+    }
+    if closed > 0 {
+        closing = "logleaks: standard output was closed before the end; the redacted output is incomplete".into();
+    }
     if run.errors > 0 {
         closing.push_str(&format!(
             "; {} error{} (see above)",
@@ -228,6 +258,8 @@ pub fn finish(outcomes: &[FileOutcome], report_path: Option<&Path>) -> i32 {
     eprintln!("{closing}");
     let mut code = if run.errors > 0 {
         super::EXIT_ERROR
+    } else if closed > 0 {
+        super::EXIT_OUTPUT_CLOSED
     } else {
         super::EXIT_OK
     };

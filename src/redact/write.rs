@@ -35,6 +35,26 @@ pub enum WriteError {
     /// The backup could not be made.
     #[error("cannot keep a backup at {}: {}; the original is untouched", .0.display(), describe_io_error(.1))]
     Backup(PathBuf, io::Error),
+    /// A backup of that name already exists and may not be replaced.
+    #[error("{}", backup_exists_message(.0))]
+    BackupExists(PathBuf),
+}
+
+/// Why an existing backup stops a run: it may be the only original left.
+pub fn backup_exists_message(backup: &Path) -> String {
+    format!(
+        "the backup {} already exists (from an earlier run?) and may be the only original left; untouched: move it away, or pass --overwrite-backup to replace it",
+        backup.display()
+    )
+}
+
+/// Where and how `--in-place` keeps the original.
+#[derive(Clone, Copy, Debug)]
+pub struct Backup<'a> {
+    /// The backup's path.
+    pub path: &'a Path,
+    /// Replace a backup already there (`--overwrite-backup`); otherwise that is an error.
+    pub overwrite: bool,
 }
 
 /// Temporary files being written, removed when the process is interrupted (see
@@ -127,13 +147,23 @@ impl Staged {
         Ok(staged)
     }
 
-    /// Syncs the new file and renames it over the target; with `backup`, the original is first
-    /// kept under that name (a hard link: same inode, same metadata).
-    pub fn commit(mut self, backup: Option<&Path>) -> Result<(), WriteError> {
-        self.file()?.sync_all().map_err(WriteError::Write)?;
+    /// Syncs the new file, gives it `times` (access and modification) when given, and renames
+    /// it over the target; with `backup`, the original is first kept under that name (a hard
+    /// link: same inode, same metadata).
+    pub fn commit(
+        mut self,
+        backup: Option<Backup<'_>>,
+        times: Option<std::fs::FileTimes>,
+    ) -> Result<(), WriteError> {
+        let file = self.file()?;
+        file.sync_all().map_err(WriteError::Write)?;
+        if let Some(times) = times {
+            file.set_times(times).map_err(WriteError::Write)?;
+        }
         if let Some(backup) = backup {
             link_backup(&self.target, backup)?;
         }
+        let backup = backup.map(|b| b.path);
         let target = self.target.clone();
         // Held while renaming: an interruption now waits until the temporary file is in place.
         let mut registry = pending();
@@ -220,8 +250,35 @@ pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Makes `backup` another name of `original` (replacing an older backup atomically).
-fn link_backup(original: &Path, backup: &Path) -> Result<(), WriteError> {
+/// The access and modification times of `meta`, to give a rewritten file.
+pub fn times_of(meta: &Metadata) -> std::fs::FileTimes {
+    let mut times = std::fs::FileTimes::new();
+    if let Ok(accessed) = meta.accessed() {
+        times = times.set_accessed(accessed);
+    }
+    if let Ok(modified) = meta.modified() {
+        times = times.set_modified(modified);
+    }
+    times
+}
+
+/// Makes `backup` another name of `original`: never over an existing file unless allowed, and
+/// then replacing it atomically.
+fn link_backup(original: &Path, backup: Backup<'_>) -> Result<(), WriteError> {
+    let Backup {
+        path: backup,
+        overwrite,
+    } = backup;
+    if !overwrite {
+        // One step that fails when the name is taken: no window for a race.
+        return std::fs::hard_link(original, backup).map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                WriteError::BackupExists(backup.to_path_buf())
+            } else {
+                WriteError::Backup(backup.to_path_buf(), e)
+            }
+        });
+    }
     let fail = |e| WriteError::Backup(backup.to_path_buf(), e);
     let staging = with_suffix(backup, &format!(".logleaks-tmp{}", std::process::id()));
     let _ = std::fs::remove_file(&staging);
@@ -507,12 +564,30 @@ mod tests {
         );
         let mut staged = Staged::new(&target, None).unwrap();
         staged.write_all(b"new\n").unwrap();
-        staged.commit(Some(&with_suffix(&target, ".bak"))).unwrap();
+        let backup = with_suffix(&target, ".bak");
+        let keep = |overwrite| {
+            Some(Backup {
+                path: &backup,
+                overwrite,
+            })
+        };
+        staged.commit(keep(false), None).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new\n");
-        assert_eq!(
-            std::fs::read(dir.path().join("access.log.bak")).unwrap(),
-            b"old\n"
-        );
+        assert_eq!(std::fs::read(&backup).unwrap(), b"old\n");
+        // An existing backup is kept, and the target too, unless overwriting is allowed.
+        let mut staged = Staged::new(&target, None).unwrap();
+        staged.write_all(b"newer\n").unwrap();
+        assert!(matches!(
+            staged.commit(keep(false), None),
+            Err(WriteError::BackupExists(_))
+        ));
+        assert_eq!(std::fs::read(&target).unwrap(), b"new\n");
+        assert_eq!(std::fs::read(&backup).unwrap(), b"old\n");
+        let mut staged = Staged::new(&target, None).unwrap();
+        staged.write_all(b"newer\n").unwrap();
+        staged.commit(keep(true), None).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"newer\n");
+        assert_eq!(std::fs::read(&backup).unwrap(), b"new\n");
     }
 
     #[test]
@@ -525,7 +600,7 @@ mod tests {
         let original = File::open(&target).unwrap();
         let mut staged = Staged::new(&target, Some(&original)).unwrap();
         staged.write_all(b"y\n").unwrap();
-        staged.commit(None).unwrap();
+        staged.commit(None, None).unwrap();
         let mode = std::fs::metadata(&target).unwrap().permissions().mode();
         assert_eq!(mode & 0o7777, 0o640);
     }
@@ -556,7 +631,7 @@ mod tests {
         let mut staged = Staged::new(&target, Some(&original)).unwrap();
         assert!(staged.notes.is_empty(), "{:?}", staged.notes);
         staged.write_all(b"y\n").unwrap();
-        staged.commit(None).unwrap();
+        staged.commit(None, None).unwrap();
         let rewritten = File::open(&target).unwrap();
         assert_eq!(xattrs::get(&rewritten, name).as_deref(), Some(&value[..]));
     }
