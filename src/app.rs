@@ -163,6 +163,9 @@ fn scan_command(args: ScanArgs) -> i32 {
     if let Some(hidden) = hidden_line(&sink.filter.hidden) {
         eprintln!("{hidden}");
     }
+    if let Some(note) = unmatched_baseline_note(&sink.filter, sink.shown) {
+        eprintln!("{note}");
+    }
     exit_code(&args.fail_on, sink.shown, summary.errors)
 }
 
@@ -224,10 +227,12 @@ impl ScanSetup {
                 })
                 .transpose()
         };
+        let fingerprint_key = crate::meta::fingerprint_key_from_env();
+        let key_id = crate::meta::fingerprint_key_id(fingerprint_key.as_deref());
         let baseline = args
             .baseline
             .as_deref()
-            .map(filter::load_baseline)
+            .map(|path| filter::load_baseline(path, &key_id))
             .transpose()?;
         let filter = FindingFilter {
             min_severity: args.min_severity.map(Severity::from),
@@ -237,8 +242,7 @@ impl ScanSetup {
             since: window("--since", &args.since)?,
             until: window("--until", &args.until)?,
             timezone,
-            fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
-                .map(|k| k.into_encoded_bytes()),
+            fingerprint_key,
             now: Some(now),
             hidden: Default::default(),
         };
@@ -270,6 +274,19 @@ fn hidden_line(hidden: &filter::Hidden) -> Option<String> {
     .map(|(n, why)| format!("{n} {why}"))
     .collect();
     (!parts.is_empty()).then(|| format!("logleaks: hidden findings: {}", parts.join(", ")))
+}
+
+/// Says when a baseline hid none of the findings shown: the sign of a baseline made with another
+/// fingerprint key before key ids were recorded (a recorded other key is refused up front).
+fn unmatched_baseline_note(filter: &FindingFilter, shown: [u64; 4]) -> Option<String> {
+    let known = filter.baseline.as_ref().map_or(0, |b| b.len());
+    let unmatched = known > 0 && filter.hidden.in_baseline == 0 && shown.iter().sum::<u64>() > 0;
+    unmatched.then(|| {
+        format!(
+            "logleaks: note: the baseline matched none of the findings; a baseline made with another {} never matches",
+            crate::meta::KEY_VARIABLE
+        )
+    })
 }
 
 /// A progress bar on stderr, only on a terminal.

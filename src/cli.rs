@@ -364,7 +364,7 @@ pub struct SummaryArgs {
 pub enum SummaryFormat {
     /// Aligned columns, the busiest entries first.
     Table,
-    /// A JSON array of per-secret objects.
+    /// One JSON object: `schema_version`, `meta` and `secrets`, one per line.
     Json,
 }
 

@@ -204,8 +204,11 @@ pub fn parse_time(
 
 /// Reads the fingerprints of an earlier `json` or `jsonl` report. A baseline names secrets, not
 /// rules: a secret that a newer release reports under another rule (a vendor rule instead of the
-/// generic one) or with another confidence is still the known secret.
-pub fn load_baseline(path: &Path) -> Result<HashSet<String>, String> {
+/// generic one) or with another confidence is still the known secret. A finding that records
+/// another fingerprint key than `key_id` (the key of this run) refuses the baseline: its
+/// fingerprints could never match. Findings written before key ids were recorded have none and
+/// are taken as they are.
+pub fn load_baseline(path: &Path, key_id: &str) -> Result<HashSet<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         format!(
             "{}: cannot read the baseline: {}",
@@ -234,6 +237,18 @@ pub fn load_baseline(path: &Path) -> Result<HashSet<String>, String> {
     let mut set = HashSet::new();
     for (line, value) in values {
         let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        if let Some(found) = field("fingerprint_key").filter(|found| found != key_id) {
+            let place = if line > 0 {
+                format!(":{line}")
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "{}{place}: baseline {}",
+                path.display(),
+                crate::meta::key_mismatch(&found, key_id, "this scan")
+            ));
+        }
         match (field("rule"), field("fingerprint")) {
             (Some(_rule), Some(fingerprint)) => {
                 set.insert(fingerprint);
@@ -338,16 +353,18 @@ mod tests {
             "{\"rule\":\"jwt\",\"fingerprint\":\"00112233aabbccdd\"}\n\n",
         )
         .unwrap();
-        assert!(load_baseline(&jsonl).unwrap().contains("00112233aabbccdd"));
+        assert!(load_baseline(&jsonl, "none")
+            .unwrap()
+            .contains("00112233aabbccdd"));
         let json = dir.path().join("b.json");
         std::fs::write(
             &json,
             "[{\"rule\":\"jwt\",\"fingerprint\":\"00112233aabbccdd\"}]",
         )
         .unwrap();
-        assert_eq!(load_baseline(&json).unwrap().len(), 1);
+        assert_eq!(load_baseline(&json, "none").unwrap().len(), 1);
         std::fs::write(&jsonl, "{\"rule\":\"jwt\"}\n").unwrap();
-        let e = load_baseline(&jsonl).unwrap_err();
+        let e = load_baseline(&jsonl, "none").unwrap_err();
         assert!(e.contains("b.jsonl:1") && e.contains("fingerprint"), "{e}");
     }
 }

@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod input;
 pub mod inspect;
 pub mod logformat;
+pub mod meta;
 pub mod printable;
 pub mod redact;
 pub mod report;

@@ -99,7 +99,10 @@ fn summary_json(dir: &Path, files: &[&str]) -> Vec<u8> {
 fn summary_json_counts_every_secret_exactly() {
     let dir = two_machines();
     let out = summary_json(dir.path(), &["a.jsonl", "b.jsonl"]);
-    let list: Value = serde_json::from_slice(&out).expect("summary --format json is JSON");
+    let object: Value = serde_json::from_slice(&out).expect("summary --format json is JSON");
+    assert_eq!(object["schema_version"], 2, "{object}");
+    assert_eq!(object["meta"]["fingerprint_key"], "none", "{object}");
+    let list = object["secrets"].clone();
     let expected = json!([
         {
             "fingerprint": fingerprint(KEY),
@@ -266,8 +269,8 @@ fn bad_input_exits_2_and_names_the_file_and_line() {
         out.stderr
     );
     // The good record is still summarised.
-    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list[0]["count"], 1, "{list}");
+    let object: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(object["secrets"][0]["count"], 1, "{object}");
 
     // A log instead of findings, and a missing file: one line each, the rest still summarised.
     let out = in_dir(d, &["summary", "m1/access.log", "missing.jsonl", "b.jsonl"]);

@@ -23,6 +23,7 @@ pub struct JsonFinding<'a> {
     param: Option<Bytes>,
     secret: Bytes,
     fingerprint: String,
+    fingerprint_key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     format: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,6 +63,7 @@ impl<'a> JsonFinding<'a> {
             fingerprint: finding
                 .secret
                 .fingerprint(options.fingerprint_key.as_deref()),
+            fingerprint_key: crate::meta::fingerprint_key_id(options.fingerprint_key.as_deref()),
             format: record.format,
             timestamp: record.timestamp.as_deref(),
             client: bytes(&record.client),

@@ -599,12 +599,30 @@ impl Serialize for SecretSummary {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {
     secrets: BTreeMap<String, SecretSummary>,
+    /// The fingerprint key id of the inputs, once one of them has named it.
+    fingerprint_key: Option<String>,
 }
 
 impl Summary {
+    /// Records that what follows was made with the fingerprint key of id `id`; refuses another
+    /// key than the one earlier inputs named (their fingerprints could never match).
+    pub fn use_key(&mut self, id: &str) -> Result<(), String> {
+        match &self.fingerprint_key {
+            None => {
+                self.fingerprint_key = Some(id.to_string());
+                Ok(())
+            }
+            Some(known) if known == id => Ok(()),
+            Some(known) => Err(crate::meta::key_mismatch(id, known, "an earlier input")),
+        }
+    }
+
     /// Adds one finding or one summary object, whichever `value` is: summary objects are those
     /// with any of `count`, `files` or `first_seen`, which findings never have.
     pub fn add_value(&mut self, value: &Value) -> Result<(), String> {
+        if let Some(id) = value.get("fingerprint_key").and_then(Value::as_str) {
+            self.use_key(id)?;
+        }
         let is_summary = ["count", "files", "first_seen"]
             .iter()
             .any(|key| value.get(key).is_some());
@@ -653,16 +671,29 @@ impl Summary {
     }
 
     /// `--format json`: an array with one object per line.
+    ///
+    /// The summary is one object: `schema_version`, `meta` (the logleaks version and the
+    /// fingerprint key id of the inputs, `null` when none of them named one) and `secrets`, one
+    /// per line.
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let meta = serde_json::json!({
+            "logleaks_version": crate::meta::VERSION,
+            "fingerprint_key": self.fingerprint_key,
+        });
+        write!(
+            out,
+            "{{\"schema_version\":{},\"meta\":{meta},\"secrets\":[",
+            crate::meta::SCHEMA_VERSION
+        )?;
         let list = self.sorted();
         if list.is_empty() {
-            return out.write_all(b"[]\n");
+            return out.write_all(b"]}\n");
         }
         for (i, secret) in list.iter().enumerate() {
-            out.write_all(if i == 0 { b"[\n" } else { b",\n" })?;
+            out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
             serde_json::to_writer(&mut *out, secret)?;
         }
-        out.write_all(b"\n]\n")
+        out.write_all(b"\n]}\n")
     }
 }
 
@@ -697,7 +728,8 @@ mod tests {
     }
 
     fn only(summary: &Summary) -> Value {
-        let list: Value = serde_json::from_str(&json_of(summary)).unwrap();
+        let object: Value = serde_json::from_str(&json_of(summary)).unwrap();
+        let list = object["secrets"].clone();
         assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
         list[0].clone()
     }
@@ -843,7 +875,8 @@ mod tests {
 
     /// A summary's JSON, read back and re-merged, as another machine would.
     fn round_trip(summary: &Summary) -> Summary {
-        let list: Vec<Value> = serde_json::from_str(&json_of(summary)).unwrap();
+        let object: Value = serde_json::from_str(&json_of(summary)).unwrap();
+        let list: Vec<Value> = serde_json::from_value(object["secrets"].clone()).unwrap();
         summary_of(&list)
     }
 

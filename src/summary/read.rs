@@ -1,6 +1,8 @@
-//! Reading the inputs of `logleaks summary`: JSON lines (findings of `scan --format jsonl`) or
-//! JSON arrays (`summary --format json`, also `scan --format json`), told apart by their first
-//! byte, from files or standard input, plain or gzip-compressed, in bounded memory.
+//! Reading the inputs of `logleaks summary`: JSON lines (findings of `scan --format jsonl`), JSON
+//! arrays (`scan --format json`, and `summary --format json` before schema version 2) or summary
+//! objects (`{"schema_version", "meta", "secrets": [...]}` of `summary --format json`), told apart
+//! by their first bytes, from files or standard input, plain or gzip-compressed, in bounded
+//! memory. Inputs made with different fingerprint keys are refused.
 //!
 //! This module knows framing and line numbers; what a record means is [`super::aggregate`]'s.
 
@@ -8,7 +10,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
 
-use serde::de::{Deserializer as _, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::aggregate::Summary;
@@ -96,14 +98,22 @@ pub fn read_input(input: &InputFile, summary: &mut Summary, problems: &mut Vec<I
 }
 
 /// Reads JSON lines or JSON arrays from `reader`.
-fn read_records(reader: impl Read, summary: &mut Summary, problems: &mut Problems<'_>) {
-    let mut reader = BufReader::new(reader);
+fn read_records(mut reader: impl Read, summary: &mut Summary, problems: &mut Problems<'_>) {
+    // Enough of the start to tell a summary object from JSON lines, whatever the first read
+    // returned.
+    let mut head = Vec::with_capacity(HEAD);
+    if let Err(e) = (&mut reader).take(HEAD as u64).read_to_end(&mut head) {
+        return cannot_read(problems, 1, &e);
+    }
+    let object = starts_summary_object(&head);
+    let mut reader = BufReader::new(io::Cursor::new(head).chain(reader));
     let mut line = 1;
     let result = skip_bom(&mut reader).and_then(|()| skip_whitespace(&mut reader, &mut line));
     match result {
         Err(e) => cannot_read(problems, line, &e),
         Ok(None) => {} // Empty: a scan that found nothing.
         Ok(Some(b'[')) => read_arrays(reader, line, summary, problems),
+        Ok(Some(b'{')) if object => read_objects(reader, line, summary, problems),
         Ok(Some(b'{')) => read_lines(reader, line, summary, problems),
         Ok(Some(_)) => problems.fatal(Some(line), NOT_LOGLEAKS.to_string()),
     }
@@ -272,6 +282,131 @@ impl<'de> Visitor<'de> for Elements<'_, '_, '_> {
     }
 }
 
+/// Bytes looked at to tell a summary object from JSON lines.
+const HEAD: usize = 256;
+
+/// True when `head` starts a summary object (after a byte order mark and whitespace): `{` then
+/// `"schema_version"`, which `summary --format json` writes first (a finding starts with `"rule"`).
+fn starts_summary_object(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.trim_ascii_start()
+        .strip_prefix(b"{")
+        .is_some_and(|rest| rest.trim_ascii_start().starts_with(b"\"schema_version\""))
+}
+
+impl<'de> DeserializeSeed<'de> for Elements<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+/// Reads a summary object: checks its schema version and fingerprint key, then hands each of its
+/// `secrets` to the summary as soon as it is parsed.
+struct SummaryObject<'s, 'p, 'q> {
+    summary: &'s mut Summary,
+    problems: &'p mut Problems<'q>,
+    first_line: u64,
+    newlines: &'s Cell<u64>,
+}
+
+impl<'de> Visitor<'de> for SummaryObject<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a logleaks summary object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut refused = false;
+        while let Some(key) = map.next_key::<String>()? {
+            let line = self.first_line + self.newlines.get();
+            match key.as_str() {
+                "schema_version" => {
+                    let version: Value = map.next_value()?;
+                    let newer = version
+                        .as_u64()
+                        .is_none_or(|v| v > u64::from(crate::meta::SCHEMA_VERSION));
+                    if newer {
+                        refused = true;
+                        self.problems.fatal(
+                            Some(line),
+                            format!("summary schema version {version} is not one this logleaks reads (it reads up to {}): use a newer logleaks", crate::meta::SCHEMA_VERSION),
+                        );
+                    }
+                }
+                "meta" => {
+                    let meta: Value = map.next_value()?;
+                    let key = meta.get("fingerprint_key").and_then(Value::as_str);
+                    if let Some(Err(message)) = key.map(|id| self.summary.use_key(id)) {
+                        refused = true;
+                        self.problems
+                            .fatal(Some(line), format!("summary {message}"));
+                    }
+                }
+                "secrets" if !refused => map.next_value_seed(Elements {
+                    summary: &mut *self.summary,
+                    problems: &mut *self.problems,
+                    first_line: self.first_line,
+                    newlines: self.newlines,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One summary object, or several one after the other (`cat sa.json sb.json`).
+fn read_objects(
+    mut reader: impl BufRead,
+    mut line: u64,
+    summary: &mut Summary,
+    problems: &mut Problems<'_>,
+) {
+    loop {
+        let newlines = Cell::new(0);
+        let mut counting = CountingReader {
+            inner: &mut reader,
+            newlines: &newlines,
+            error: None,
+        };
+        let result = {
+            let mut de = serde_json::Deserializer::from_reader(&mut counting);
+            de.deserialize_map(SummaryObject {
+                summary: &mut *summary,
+                problems: &mut *problems,
+                first_line: line,
+                newlines: &newlines,
+            })
+        };
+        if let Err(e) = result {
+            let message = match (e.is_io(), counting.error.take()) {
+                (true, Some(error)) => format!("cannot read: {error}"),
+                (true, None) => format!("cannot read: {}", bare_message(&e)),
+                (false, _) => format!("not valid JSON ({})", bare_message(&e)),
+            };
+            return problems.fatal(Some(line + newlines.get()), message);
+        }
+        line += newlines.get();
+        match skip_whitespace(&mut reader, &mut line) {
+            Err(e) => return cannot_read(problems, line, &e),
+            Ok(None) => return,
+            Ok(Some(b'{')) => {}
+            Ok(Some(_)) => {
+                return problems.fatal(
+                    Some(line),
+                    "not valid JSON (something other than a summary follows the summary)"
+                        .to_string(),
+                )
+            }
+        }
+    }
+}
+
 /// One JSON array, or several one after the other (`cat a.json b.json`).
 fn read_arrays(
     mut reader: impl BufRead,
@@ -369,9 +504,54 @@ mod tests {
     }
 
     #[test]
+    fn inputs_of_another_fingerprint_key_are_refused() {
+        let keyed = |id: &str| {
+            F2.replace(
+                r#""fingerprint":"#,
+                &format!(r#""fingerprint_key":"{id}","fingerprint":"#),
+            )
+        };
+        // Findings of one key, and our own summary of them, read back.
+        let (summary, problems) = read(&format!("{}\n{}", keyed("ba7816bf"), keyed("ba7816bf")));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(
+            summary.contains(r#""fingerprint_key":"ba7816bf""#),
+            "{summary}"
+        );
+        let (again, problems) = read(&summary);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(again, summary);
+        // Another key, in findings and in a summary: refused, named by line.
+        let (_, problems) = read(&format!("{}\n{}", keyed("ba7816bf"), keyed("none")));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "in.jsonl:2: made with fingerprint key none, but an earlier input uses ba7816bf"
+            ),
+            "{problems:?}"
+        );
+        let (_, problems) = read(&format!("{F1}\n{}", keyed("none")));
+        assert!(
+            problems.is_empty(),
+            "findings without a key id are taken as they are: {problems:?}"
+        );
+        let other = summary.replace("ba7816bf", "00000000");
+        let (_, problems) = read(&format!("{summary}{other}"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("summary made with fingerprint key 00000000"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
     fn empty_input_is_an_empty_summary() {
-        assert_eq!(read(""), ("[]\n".to_string(), vec![]));
-        assert_eq!(read(" \n"), ("[]\n".to_string(), vec![]));
+        let empty = format!(
+            "{{\"schema_version\":2,\"meta\":{{\"fingerprint_key\":null,\"logleaks_version\":\"{}\"}},\"secrets\":[]}}\n",
+            crate::meta::VERSION
+        );
+        assert_eq!(read(""), (empty.clone(), vec![]));
+        assert_eq!(read(" \n"), (empty, vec![]));
     }
 
     #[test]
