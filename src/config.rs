@@ -529,6 +529,8 @@ fn gitleaks_config(path: &Path, text: &str, file: GitleaksFile) -> Result<Config
             exclude_params: None,
             value: None,
             check: None,
+            strong_params: None,
+            by_value: false,
             validate: None,
             keywords: g.keywords,
             prefixes: Vec::new(),

@@ -61,6 +61,8 @@ pub struct Detector {
     param_stems: aho_corasick::AhoCorasick,
     /// For each keyword of `param_stems`, the position of its rule in `param_rules`.
     stem_owner: Vec<u16>,
+    /// The positions in `param_rules` of the rules that recognise a value under any name.
+    value_rules: Vec<u16>,
     /// No pattern rule matches fewer bytes than this.
     min_pattern_len: usize,
     userinfo_rule: Option<u16>,
@@ -119,7 +121,12 @@ impl Detector {
         let named_prefilter = Prefilter::for_named_fields(&rules);
         let mut stems = Vec::new();
         let mut stem_owner = Vec::new();
+        let mut value_rules = Vec::new();
         for (position, &i) in param_rules.iter().enumerate() {
+            if matches!(rules[i as usize].matcher, Matcher::Param { by_value: true, .. }) {
+                value_rules.push(position as u16);
+                continue;
+            }
             for keyword in &rules[i as usize].keywords {
                 stems.push(keyword.trim_end_matches('=').to_ascii_lowercase());
                 stem_owner.push(position as u16);
@@ -149,6 +156,7 @@ impl Detector {
             param_rules,
             param_stems,
             stem_owner,
+            value_rules,
             min_pattern_len,
             userinfo_rule,
             prefilter,
@@ -313,6 +321,49 @@ fn record_facts(line: &[u8], record: &Record, format: Option<&'static str>) -> R
                 let target = Text::raw(&line[f.span.clone()], f.span.start);
                 decode(split_url(target).path, Context::Path).bytes
             }),
+    }
+}
+
+/// A parameter name as rules see it: lowercased, and also with its camelCase words set apart by
+/// `_` (`aToken` is `atoken` and `a_token`, `clientSecret` is `clientsecret` and
+/// `client_secret`), so that rules written for `snake_case` names read every spelling.
+struct ParamName {
+    lower: Vec<u8>,
+    split: Option<Vec<u8>>,
+}
+
+impl ParamName {
+    fn new(name: &[u8]) -> Self {
+        let lower = name.to_ascii_lowercase();
+        let mut split = Vec::with_capacity(name.len() + 4);
+        for (i, &b) in name.iter().enumerate() {
+            // A word starts at an upper-case letter after a lower-case letter or digit, and at
+            // the last capital of a run followed by a lower-case letter (`XMLApiKey`).
+            let prev = i.checked_sub(1).map(|p| name[p]);
+            let next = name.get(i + 1).copied();
+            let starts_word = b.is_ascii_uppercase()
+                && prev.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                });
+            if starts_word {
+                split.push(b'_');
+            }
+            split.push(b.to_ascii_lowercase());
+        }
+        let split = (split != lower).then_some(split);
+        ParamName { lower, split }
+    }
+
+    /// The spellings to match: the lowercased name, then its camelCase words apart.
+    fn forms(&self) -> impl Iterator<Item = &[u8]> {
+        std::iter::once(self.lower.as_slice()).chain(self.split.as_deref())
+    }
+
+    /// True when `f` holds for any spelling.
+    fn any(&self, f: impl Fn(&[u8]) -> bool) -> bool {
+        self.forms().any(f)
     }
 }
 
@@ -492,7 +543,13 @@ impl LineWalk<'_> {
                 .position(|&b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>'))
                 .map_or(bytes.len(), |p| sep + p);
             if start < sep {
-                self.userinfo(split_url(text.slice(start..end)));
+                let parts = split_url(text.slice(start..end));
+                self.userinfo(parts);
+                // A path quoted in a message keeps its encoding (`/bot<id>%3A<secret>/…`).
+                if memchr::memchr(b'%', parts.path.bytes).is_some() {
+                    let decoded = decode(parts.path, Context::Path);
+                    self.patterns(decoded.text(), field, None);
+                }
             }
         }
         for eq in memchr::memchr_iter(b'=', bytes) {
@@ -503,7 +560,13 @@ impl LineWalk<'_> {
             if name_start == eq {
                 continue;
             }
-            let value_end = text_value_end(bytes, eq + 1);
+            let mut value_end = text_value_end(bytes, eq + 1);
+            // A path parameter (`;jsessionid=…`) ends where the query or fragment starts.
+            if name_start > 0 && bytes[name_start - 1] == b';' {
+                if let Some(p) = memchr::memchr2(b'?', b'#', &bytes[eq + 1..value_end]) {
+                    value_end = eq + 1 + p;
+                }
+            }
             self.param(
                 text.slice(name_start..eq),
                 Some(text.slice(eq + 1..value_end)),
@@ -547,14 +610,15 @@ impl LineWalk<'_> {
         } else {
             value
         };
-        let lower_name = name.to_ascii_lowercase();
         if !self.patterns(value, field, Some(name)) {
-            // The parameter rules with a keyword in the name, in rule order.
-            let mut candidates: Vec<u16> = self
-                .detector
-                .param_stems
-                .find_overlapping_iter(&lower_name)
+            let names = ParamName::new(name);
+            // The parameter rules with a keyword in the name and those that go by the value, in
+            // rule order.
+            let mut candidates: Vec<u16> = names
+                .forms()
+                .flat_map(|form| self.detector.param_stems.find_overlapping_iter(form))
                 .map(|m| self.detector.stem_owner[m.pattern().as_usize()])
+                .chain(self.detector.value_rules.iter().copied())
                 .collect();
             candidates.sort_unstable();
             candidates.dedup();
@@ -562,16 +626,22 @@ impl LineWalk<'_> {
                 let index = self.detector.param_rules[position as usize];
                 let rule = self.detector.rules[index as usize];
                 if let Matcher::Param {
-                    names,
+                    names: name_regex,
                     exclude,
                     value: value_regex,
                     check,
+                    strong,
+                    ..
                 } = &rule.matcher
                 {
-                    let accepted = names.is_match(&lower_name)
-                        && !exclude.as_ref().is_some_and(|x| x.is_match(&lower_name))
+                    let accepted = names.any(|n| name_regex.is_match(n))
+                        && !exclude.as_ref().is_some_and(|x| names.any(|n| x.is_match(n)))
                         && value_regex.as_ref().is_none_or(|v| v.is_match(value.bytes))
-                        && check.passes(value.bytes);
+                        && (check.passes(value.bytes)
+                            || strong.as_ref().is_some_and(|x| {
+                                names.any(|n| x.is_match(n))
+                                    && checks::is_random_letters(value.bytes)
+                            }));
                     if accepted {
                         self.hit(index, field, Some(name), value, Details::default());
                         break;

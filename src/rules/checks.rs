@@ -144,6 +144,8 @@ pub enum ValueCheck {
     SessionId,
     /// Not a documentation example or a template (see [`is_example_token`]).
     NotExample,
+    /// A Laravel encrypted payload (see [`is_laravel_payload`]).
+    LaravelPayload,
 }
 
 impl ValueCheck {
@@ -155,6 +157,7 @@ impl ValueCheck {
             "password" => Self::Password,
             "session-id" => Self::SessionId,
             "not-example" => Self::NotExample,
+            "laravel-payload" => Self::LaravelPayload,
             _ => return None,
         })
     }
@@ -167,6 +170,7 @@ impl ValueCheck {
             Self::Password => is_password_like(value),
             Self::SessionId => is_session_id_like(value),
             Self::NotExample => !value.is_empty() && !is_example_token(value),
+            Self::LaravelPayload => is_laravel_payload(value),
         }
     }
 }
@@ -225,19 +229,42 @@ pub fn is_jwt(token: &[u8]) -> bool {
 
 /// The header and claims of a JWT that say what it is, decoded without verifying the signature
 /// (nothing more can be learned without the issuer's key). `None` when it is not a JWT.
+///
+/// A JWT's payload is a JSON object, but some services sign other payloads (a user number) with
+/// a JOSE header that still says `"typ":"JWT"`: such a token is accepted when it is signed (a
+/// signature of at least 16 base64url characters), and only its header is decoded.
 pub fn jwt_claims(token: &[u8]) -> Option<crate::finding::JwtClaims> {
     let mut parts = token.split(|&b| b == b'.');
-    let decode = |part: &[u8]| -> Option<serde_json::Map<String, serde_json::Value>> {
-        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+    let base64url = |part: &[u8]| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(part.strip_suffix(b"=").unwrap_or(part))
-            .ok()?;
-        match serde_json::from_slice(&json).ok()? {
+            .ok()
+    };
+    let decode = |part: &[u8]| -> Option<serde_json::Map<String, serde_json::Value>> {
+        match serde_json::from_slice(&base64url(part)?).ok()? {
             serde_json::Value::Object(map) => Some(map),
             _ => None,
         }
     };
     let header = decode(parts.next()?)?;
-    let claims = decode(parts.next()?)?;
+    let payload = parts.next()?;
+    let claims = match decode(payload) {
+        Some(claims) => claims,
+        None => {
+            let typ = header.get("typ").and_then(serde_json::Value::as_str)?;
+            let names_jwt = typ.eq_ignore_ascii_case("JWT")
+                || typ.to_ascii_lowercase().ends_with("+jwt");
+            let signature = parts.next()?;
+            let signed = signature.len() >= 16
+                && signature
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
+            if !names_jwt || !signed || base64url(payload).is_none_or(|p| p.is_empty()) {
+                return None;
+            }
+            serde_json::Map::new()
+        }
+    };
     let text = |map: &serde_json::Map<String, serde_json::Value>, key: &str| {
         map.get(key)
             .and_then(|v| v.as_str())
@@ -441,6 +468,37 @@ pub fn is_credential_like(value: &[u8]) -> bool {
         }
     }
     shannon_entropy(value) >= 3.0
+}
+
+/// True when `value` is what Laravel's encrypter writes (into every cookie it encrypts): base64 of
+/// a JSON object holding the cipher text `value`, its `iv` and its `mac`.
+pub fn is_laravel_payload(value: &[u8]) -> bool {
+    let Ok(json) = STANDARD_ANY_PADDING.decode(value) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&json).is_ok_and(|v| {
+        ["iv", "value", "mac"]
+            .iter()
+            .all(|k| v.get(k).is_some_and(serde_json::Value::is_string))
+    })
+}
+
+/// True when `value` is a long run of letters only that could be a generated key (at least 24
+/// letters, at least 10 of them different, not a placeholder). Under a name that only ever
+/// holds a key (`api_key`, `client_secret`) such a value is one, though [`is_credential_like`]
+/// wants digits or mixed case from a value under any key-like name.
+pub fn is_random_letters(value: &[u8]) -> bool {
+    if !(24..=256).contains(&value.len())
+        || !value.iter().all(u8::is_ascii_alphabetic)
+        || is_placeholder(value)
+    {
+        return false;
+    }
+    let mut seen = [false; 26];
+    for b in value {
+        seen[(b.to_ascii_lowercase() - b'a') as usize] = true;
+    }
+    seen.iter().filter(|&&s| s).count() >= 10
 }
 
 /// True when `value` could be a password a person typed: 4 to 256 bytes, not a placeholder, a file

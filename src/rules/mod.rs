@@ -64,6 +64,14 @@ pub struct RuleSpec {
     pub value: Option<String>,
     /// Parameter rules: a named check of the value (see [`checks::ValueCheck`]).
     pub check: Option<String>,
+    /// Parameter rules: names that only ever hold this credential, under which a long value of
+    /// random letters is accepted even when `check` wants digits or mixed case.
+    pub strong_params: Option<String>,
+    /// Parameter rules: the credential is recognised by its value under any name that `params`
+    /// allows, so the rule is tried for every name and its keywords are found in the value or
+    /// the field around it rather than in the name.
+    #[serde(default)]
+    pub by_value: bool,
     /// A named validation of a pattern match (see [`checks::Validator`]).
     pub validate: Option<String>,
     /// Literal strings (case-insensitive) at least one of which is in every match.
@@ -132,6 +140,10 @@ pub enum Matcher {
         value: Option<Regex>,
         /// Code check of the value.
         check: checks::ValueCheck,
+        /// Names under which a long value of random letters is accepted too.
+        strong: Option<Regex>,
+        /// Tried under every name: the keywords are not in the name.
+        by_value: bool,
     },
 }
 
@@ -332,6 +344,12 @@ impl RuleSpec {
                         .map(|v| regex_of("value", &format!("^(?:{v})$")))
                         .transpose()?,
                     check,
+                    strong: self
+                        .strong_params
+                        .as_deref()
+                        .map(|x| regex_of("strong_params", &format!("(?i)^(?:{x})$")))
+                        .transpose()?,
+                    by_value: self.by_value,
                 }
             }
             _ => return Err(err("needs exactly one of `regex` and `params`".into())),
