@@ -123,7 +123,10 @@ impl Detector {
         let mut stem_owner = Vec::new();
         let mut value_rules = Vec::new();
         for (position, &i) in param_rules.iter().enumerate() {
-            if matches!(rules[i as usize].matcher, Matcher::Param { by_value: true, .. }) {
+            if matches!(
+                rules[i as usize].matcher,
+                Matcher::Param { by_value: true, .. }
+            ) {
                 value_rules.push(position as u16);
                 continue;
             }
@@ -635,7 +638,9 @@ impl LineWalk<'_> {
                 } = &rule.matcher
                 {
                     let accepted = names.any(|n| name_regex.is_match(n))
-                        && !exclude.as_ref().is_some_and(|x| names.any(|n| x.is_match(n)))
+                        && !exclude
+                            .as_ref()
+                            .is_some_and(|x| names.any(|n| x.is_match(n)))
                         && value_regex.as_ref().is_none_or(|v| v.is_match(value.bytes))
                         && (check.passes(value.bytes)
                             || strong.as_ref().is_some_and(|x| {
@@ -948,6 +953,8 @@ fn decode_rounds(text: Text<'_>, context: Context, rounds: usize) -> Decoded {
     out
 }
 
+#[cfg(test)]
+mod shape_tests;
 mod signed;
 #[cfg(test)]
 mod tests;

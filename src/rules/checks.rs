@@ -252,8 +252,8 @@ pub fn jwt_claims(token: &[u8]) -> Option<crate::finding::JwtClaims> {
         Some(claims) => claims,
         None => {
             let typ = header.get("typ").and_then(serde_json::Value::as_str)?;
-            let names_jwt = typ.eq_ignore_ascii_case("JWT")
-                || typ.to_ascii_lowercase().ends_with("+jwt");
+            let names_jwt =
+                typ.eq_ignore_ascii_case("JWT") || typ.to_ascii_lowercase().ends_with("+jwt");
             let signature = parts.next()?;
             let signed = signature.len() >= 16
                 && signature
