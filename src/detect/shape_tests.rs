@@ -323,3 +323,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn structures_are_high_confidence_and_names_medium() {
+    use crate::finding::Confidence;
+    let cases = [
+        (
+            "\"Cookie: mongo-express=s%3ALkcN2WTqyI4bC6dnk_1c3ThAeVwBUVKO.K%2FJa9%2BVTXVulZDoqMtoTjY%2BpN72TnOhvhEw2Pfx5qEg\"",
+            Confidence::High,
+        ),
+        (
+            "/api/v1/feed?aToken=eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.NDgyMTM5Nzc.575yx8xm5MslfY5ubiheyEd7P4zDL_ak6J0kGODKdin",
+            Confidence::High,
+        ),
+        (
+            "/exports/a.csv?X-Amz-Expires=3600&X-Amz-Signature=%34%64%33%32feb3e719e01fcd3fe22a4248ac9ed336de7daecd3ada8b4f2222d3b41a3d",
+            Confidence::High,
+        ),
+        (
+            "/v1/forecast?api_key=qhwzkvtrmbxlejnfdpsgyucaoitzvm",
+            Confidence::Medium,
+        ),
+        (
+            "Set-Cookie: 80ac04c605ed2d8f598271fc0ed9adb9=rvk2c48qrf2nqj1h7hr6acqhp8; path=/",
+            Confidence::Medium,
+        ),
+    ];
+    for (line, want) in cases {
+        let mut out = Vec::new();
+        Detector::builtin().scan_line(line.as_bytes(), LogType::Raw, &mut out);
+        assert_eq!(out.len(), 1, "{line}");
+        assert_eq!(out[0].confidence, want, "{line}");
+    }
+}
