@@ -103,6 +103,7 @@ fn scan_command(args: ScanArgs) -> i32 {
     let context = report::ReportContext {
         rules: setup.detector.rules().to_vec(),
         sarif_root: args.sarif_root.clone(),
+        parameters: setup.parameters(&args),
     };
     let mut walk_options = setup.walk_options;
     if let Some(path) = &args.report {
@@ -176,6 +177,8 @@ struct ScanSetup {
     detector: Detector,
     filter: FindingFilter,
     formats: crate::logformat::FormatMap,
+    /// The config file in use, if any.
+    config_path: Option<PathBuf>,
 }
 
 impl ScanSetup {
@@ -203,6 +206,7 @@ impl ScanSetup {
             rules,
             allowlist,
             formats,
+            path: config_path,
             ..
         } = config;
         let timezone = args
@@ -252,7 +256,43 @@ impl ScanSetup {
             detector: Detector::new(rules),
             filter,
             formats,
+            config_path,
         })
+    }
+
+    /// The scan's parameters as outputs record them (SARIF invocation properties): what decides
+    /// which findings are reported, never the inputs' names or a secret.
+    fn parameters(&self, args: &ScanArgs) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        let name = |v: &dyn std::fmt::Debug| format!("{v:?}").to_lowercase();
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+        let mut map = serde_json::Map::new();
+        map.insert("format".into(), json!(name(&args.format)));
+        map.insert("fail_on".into(), json!(name(&args.fail_on)));
+        map.insert(
+            "min_severity".into(),
+            json!(args.min_severity.map(|s| name(&s))),
+        );
+        map.insert("min_confidence".into(), json!(name(&args.min_confidence)));
+        map.insert("show_secrets".into(), json!(args.show_secrets));
+        map.insert("since".into(), json!(args.since));
+        map.insert("until".into(), json!(args.until));
+        map.insert("timezone".into(), json!(args.timezone));
+        map.insert("now".into(), json!(self.filter.now.map(|t| t.to_string())));
+        map.insert("log_type".into(), json!(args.log_type.map(|t| t.name())));
+        map.insert("log_format".into(), json!(args.log_format));
+        map.insert("globs".into(), json!(args.globs));
+        map.insert("excludes".into(), json!(args.excludes));
+        map.insert("follow".into(), json!(args.follow));
+        map.insert("include_vcs".into(), json!(args.include_vcs));
+        map.insert("baseline".into(), json!(path(&args.baseline)));
+        map.insert("config".into(), json!(path(&self.config_path)));
+        map.insert("label".into(), json!(args.label));
+        map.insert(
+            "max_decompressed_size".into(),
+            json!(args.max_decompressed_size),
+        );
+        map
     }
 }
 
@@ -422,10 +462,11 @@ impl Sink for ReportSink<'_> {
 
     fn notice(&mut self, notice: &Notice) {
         match notice {
-            Notice::Error { path, message } => error(format!(
-                "{}: {message}",
-                report::display_bytes(&path.as_bytes())
-            )),
+            Notice::Error { path, message } => {
+                let shown = report::display_bytes(&path.as_bytes());
+                self.report.input_problem(&shown, message);
+                error(format!("{shown}: {message}"));
+            }
             Notice::Skipped {
                 path,
                 reason,

@@ -511,4 +511,121 @@ fn output_is_valid_against_the_official_sarif_schema() {
     let log: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(results(&log).len(), 0);
     assert_valid(&validator, "no finding", &log);
+
+    // A failed run (an unreadable input), with its notifications and run metadata.
+    let output = scene.run(&["logs", "missing.log"], None);
+    assert_eq!(output.status.code(), Some(2));
+    let log: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+    assert_valid(&validator, "a failed run", &log);
+}
+
+/// An HS256 JWT that expired in 2001 (random signature, never issued).
+const EXPIRED_JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiIsImV4cCI6MTAwMDAwMDAwMH0.Qm9yZWQ0bGlmZV9zaWduYXR1cmVfb2ZfYV90ZXN0X3Rva2Vu";
+
+/// A scan that exits 2 (an input could not be read) says so in the log: the run did not succeed
+/// and each input problem is a notification; a run that exits 0 or 1 succeeded.
+#[test]
+fn a_run_with_an_unreadable_input_is_not_successful_and_names_it() {
+    let scene = Scene::new();
+    let output = scene.run(&["logs", "missing.log"], None);
+    assert_eq!(output.status.code(), Some(2));
+    let log: Value = serde_json::from_slice(&output.stdout).expect("SARIF on stdout");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{invocation:#}");
+    let notes = invocation["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    let errors: Vec<&Value> = notes.iter().filter(|n| n["level"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{notes:#?}");
+    let text = errors[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("missing.log") && text.contains("no such file"),
+        "{text}"
+    );
+    // The readable input was still scanned.
+    assert!(!results(&log).is_empty());
+    let (_, ok) = scene.sarif(&["logs"]);
+    assert_eq!(ok["runs"][0]["invocations"][0]["executionSuccessful"], true);
+    // Scanning nothing is a failed run too.
+    let empty = tempfile::tempdir().unwrap();
+    let nothing = run_in(empty.path(), &["."], None);
+    assert_eq!(nothing.status.code(), Some(2));
+    let log: Value = serde_json::from_slice(&nothing.stdout).expect("SARIF on stdout");
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+}
+
+/// A result whose severity is not its rule's (an expired token is one severity lower) carries its
+/// own `security-severity` and level, so that code scanning ranks it as the CLI does.
+#[test]
+fn a_result_less_severe_than_its_rule_says_so() {
+    let scene = Scene::new();
+    std::fs::write(
+        scene.path().join("logs").join(LOG_NAME),
+        [
+            planted_log(),
+            nginx_line(
+                "198.51.100.9",
+                10,
+                &format!("/api/export?access_token={EXPIRED_JWT}"),
+            ),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let (_, log) = scene.sarif(&["logs"]);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let jwt_rule = rules
+        .iter()
+        .find(|r| r["id"] == "jwt")
+        .expect("the jwt rule");
+    let jwt = result_of(&log, "jwt");
+    assert_eq!(jwt["properties"]["details"]["expired_now"], true, "{jwt:#}");
+    assert_ne!(
+        jwt["properties"]["security-severity"],
+        Value::Null,
+        "{jwt:#}"
+    );
+    assert_ne!(
+        jwt["properties"]["security-severity"],
+        jwt_rule["properties"]["security-severity"]
+    );
+    assert_ne!(
+        Some(&jwt["level"]),
+        jwt_rule["defaultConfiguration"].get("level")
+    );
+    // A result as severe as its rule leaves the rule's score alone.
+    let hex = result_of(&log, "generic-credential-param");
+    assert!(
+        hex["properties"].get("security-severity").is_none(),
+        "{hex:#}"
+    );
+}
+
+/// The run records what made it (SPEC "Run metadata"): the logleaks version, the output schema
+/// version, the fingerprint key id and the parameters that decide what is reported.
+#[test]
+fn the_invocation_records_version_schema_key_id_and_parameters() {
+    let scene = Scene::new();
+    let (_, log) = scene.sarif(&["--fail-on", "medium", "--since", "2024-01-01", "logs"]);
+    let properties = &log["runs"][0]["invocations"][0]["properties"];
+    assert_eq!(
+        properties["logleaks_version"],
+        log["runs"][0]["tool"]["driver"]["version"]
+    );
+    assert_eq!(properties["schema_version"], 2);
+    assert_eq!(properties["fingerprint_key"], "none");
+    let parameters = &properties["parameters"];
+    assert_eq!(parameters["format"], "sarif");
+    assert_eq!(parameters["fail_on"], "medium");
+    assert_eq!(parameters["since"], "2024-01-01");
+    assert_eq!(parameters["include_vcs"], false);
 }

@@ -52,6 +52,9 @@ pub trait Report {
     fn finish(&mut self) -> io::Result<()>;
     /// Flushes what was written so far (the scan is waiting for more).
     fn flush(&mut self) -> io::Result<()>;
+    /// An input that could not be read (the run will exit with 2), for outputs that have a place
+    /// for it; `path` is as shown on stderr.
+    fn input_problem(&mut self, _path: &str, _message: &str) {}
 }
 
 /// What some reports need beyond [`ReportOptions`].
@@ -61,6 +64,8 @@ pub struct ReportContext {
     pub rules: Vec<&'static crate::rules::Rule>,
     /// SARIF file URIs are relative to this directory (default: the current directory).
     pub sarif_root: Option<std::path::PathBuf>,
+    /// The scan's parameters, for outputs that record them (SARIF invocation properties).
+    pub parameters: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Builds the report for `format` over `out`.

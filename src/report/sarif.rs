@@ -315,6 +315,8 @@ struct Group {
     kind: Kind,
     cwe: &'static [&'static str],
     fingerprint: String,
+    /// The severity of its rule, when the rule is known (a result whose severity differs says so).
+    rule_severity: Option<Severity>,
     uri: ArtifactUri,
     /// The first finding's field, parameter, secret as shown, time and client.
     field: Cow<'static, str>,
@@ -352,6 +354,10 @@ pub struct SarifReport<'w> {
     /// The file whose dropped results `dropped_keys` holds (hashes of rule and fingerprint).
     dropped_file: Option<DisplayPath>,
     dropped_keys: HashSet<u64>,
+    /// Inputs that could not be read: the run did not succeed.
+    input_problems: Vec<String>,
+    /// The scan's parameters.
+    parameters: serde_json::Map<String, serde_json::Value>,
     finished: bool,
 }
 
@@ -359,7 +365,9 @@ impl<'w> SarifReport<'w> {
     /// A report writing to `out`.
     pub fn new(out: Box<dyn Write + 'w>, options: ReportOptions, context: ReportContext) -> Self {
         let uris = UriMaker::new(std::env::current_dir().ok(), context.sarif_root.as_deref());
-        Self::with(out, options, context.rules, uris, Limits::DEFAULT)
+        let mut report = Self::with(out, options, context.rules, uris, Limits::DEFAULT);
+        report.parameters = context.parameters;
+        report
     }
 
     fn with(
@@ -386,6 +394,8 @@ impl<'w> SarifReport<'w> {
             dropped_results_exact: true,
             dropped_file: None,
             dropped_keys: HashSet::new(),
+            input_problems: Vec::new(),
+            parameters: serde_json::Map::new(),
             finished: false,
         }
     }
@@ -451,7 +461,16 @@ impl<'w> SarifReport<'w> {
     }
 
     fn notifications(&self) -> Vec<Notification> {
-        let mut notes = Vec::new();
+        let mut notes: Vec<Notification> = self
+            .input_problems
+            .iter()
+            .map(|problem| Notification {
+                level: "error",
+                message: Text {
+                    text: problem.clone(),
+                },
+            })
+            .collect();
         if self.dropped_findings > 0 {
             let at_least = if self.dropped_results_exact {
                 ""
@@ -513,8 +532,16 @@ impl<'w> SarifReport<'w> {
                     },
                 },
                 invocations: [Invocation {
-                    execution_successful: true,
+                    execution_successful: self.input_problems.is_empty(),
                     tool_execution_notifications: self.notifications(),
+                    properties: InvocationProperties {
+                        logleaks_version: crate::meta::VERSION,
+                        schema_version: crate::meta::SCHEMA_VERSION,
+                        fingerprint_key: crate::meta::fingerprint_key_id(
+                            self.options.fingerprint_key.as_deref(),
+                        ),
+                        parameters: &self.parameters,
+                    },
                 }],
                 original_uri_base_ids: BTreeMap::from([(
                     SRCROOT,
@@ -571,6 +598,11 @@ impl Report for SarifReport<'_> {
                     kind: finding.kind,
                     cwe: finding.cwe,
                     fingerprint: key.1.clone(),
+                    rule_severity: self
+                        .rules
+                        .iter()
+                        .find(|r| r.id == finding.rule)
+                        .map(|r| r.severity),
                     uri,
                     field: finding.field.to_output(),
                     param: finding.param.as_deref().map(display_bytes),
@@ -612,6 +644,10 @@ impl Report for SarifReport<'_> {
     fn flush(&mut self) -> io::Result<()> {
         // Nothing is written before `finish`.
         self.out.flush()
+    }
+
+    fn input_problem(&mut self, path: &str, message: &str) {
+        self.input_problems.push(format!("{path}: {message}"));
     }
 }
 
@@ -805,7 +841,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
-    invocations: [Invocation; 1],
+    invocations: [Invocation<'a>; 1],
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     results: Results<'a>,
     properties: RunProperties,
@@ -828,10 +864,20 @@ struct Driver<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Invocation {
+struct Invocation<'a> {
     execution_successful: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_execution_notifications: Vec<Notification>,
+    properties: InvocationProperties<'a>,
+}
+
+/// Run metadata (SPEC "Run metadata"), with the names of the other outputs.
+#[derive(Serialize)]
+struct InvocationProperties<'a> {
+    logleaks_version: &'static str,
+    schema_version: u32,
+    fingerprint_key: String,
+    parameters: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -912,6 +958,10 @@ impl Serialize for Results<'_> {
                 },
                 partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, &*group.fingerprint)]),
                 properties: ResultProperties {
+                    security_severity: group
+                        .rule_severity
+                        .filter(|s| *s != group.severity)
+                        .map(|_| security_severity(group.severity)),
                     kind: group.kind.as_str(),
                     severity: group.severity.as_str(),
                     confidence: group.confidence.as_str(),
@@ -963,6 +1013,9 @@ struct SarifResult<'a> {
 
 #[derive(Serialize)]
 struct ResultProperties<'a> {
+    /// Only when the result's severity is not its rule's (an expired token, a restricted key).
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
     kind: &'static str,
     severity: &'static str,
     confidence: &'static str,
