@@ -487,11 +487,21 @@ impl Sink for ReportSink<'_> {
 }
 
 fn rules_command(args: RulesArgs) -> i32 {
-    let rules = crate::rules::builtin();
+    // The rules a scan in the same place would use: the built-in ones, then the config's.
+    let config = match RunConfig::load(args.config.as_deref(), args.no_config, None) {
+        Ok(config) => config,
+        Err(message) => {
+            error(message);
+            return EXIT_ERROR;
+        }
+    };
+    config.messages.iter().for_each(error);
+    let builtin = crate::rules::builtin().len();
+    let rules = &config.rules;
     let mut out = BufWriter::new(io::stdout().lock());
     let result = match args.format {
         RulesFormat::Table => write_rules_table(&mut out, rules),
-        RulesFormat::Json => write_rules_json(&mut out, rules),
+        RulesFormat::Json => write_rules_json(&mut out, rules, builtin),
     }
     .and_then(|()| out.flush());
     match result {
@@ -504,7 +514,7 @@ fn rules_command(args: RulesArgs) -> i32 {
     }
 }
 
-fn write_rules_table(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
+fn write_rules_table(out: &mut impl Write, rules: &[&Rule]) -> io::Result<()> {
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
     let vendor_width = rules
         .iter()
@@ -531,12 +541,15 @@ fn write_rules_table(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
     Ok(())
 }
 
-fn write_rules_json(out: &mut impl Write, rules: &[Rule]) -> io::Result<()> {
+/// The rules as JSON; the first `builtin` are built in, the others come from the config.
+fn write_rules_json(out: &mut impl Write, rules: &[&Rule], builtin: usize) -> io::Result<()> {
     let list: Vec<serde_json::Value> = rules
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             serde_json::json!({
                 "id": r.id,
+                "source": if i < builtin { "builtin" } else { "config" },
                 "kind": r.kind.as_str(),
                 "severity": r.severity.as_str(),
                 "vendor": r.vendor,

@@ -22,7 +22,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan log files and directories for leaked credentials.
     Scan(ScanArgs),
-    /// List the detection rules.
+    /// List the detection rules: built-in, then the config's custom rules.
     Rules(RulesArgs),
     /// Say what logleaks makes of each file: compression, detected format, lines recognised.
     Inspect(InspectArgs),
@@ -382,6 +382,15 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
+
+    /// List the custom rules of FILE too (default: `.logleaks.toml` in the current directory, if
+    /// present).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file: built-in rules only.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// Output formats of `logleaks rules`.

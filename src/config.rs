@@ -294,6 +294,12 @@ pub fn parse(path: &Path, text: &str, builtin: &[&'static Rule]) -> Result<Confi
         message,
     };
     let value: toml::Table = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    if value.get("allowlists").is_some_and(|v| v.is_table()) {
+        return Err(fail(
+            line_of(text, "[allowlists]"),
+            "`[allowlists]` is not a section: write `[allowlist]` (logleaks' own format), or `[[allowlists]]` for a list of gitleaks allowlists".into(),
+        ));
+    }
     if looks_like_gitleaks(&value) {
         let file: GitleaksFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         return gitleaks_config(path, text, file);
@@ -326,7 +332,21 @@ pub fn parse(path: &Path, text: &str, builtin: &[&'static Rule]) -> Result<Confi
     check_examples(&config.rules, builtin)
         .map_err(|(id, message)| fail(line_of_id(text, &id), message))?;
     if let Some(allow) = file.allowlist {
-        config.allowlist = allowlist(allow).map_err(|m| fail(line_of(text, "[allowlist]"), m))?;
+        for id in &allow.rules {
+            let known = builtin.iter().chain(&config.rules).any(|r| r.id == *id);
+            if !known {
+                config.notes.push(format!(
+                    "allowlist rule `{id}` is not the id of any rule, so it allowlists nothing (`logleaks rules` lists them)"
+                ));
+            }
+        }
+        config.allowlist = allowlist(allow).map_err(|(value, message)| {
+            let section = line_of(text, "[allowlist]");
+            let line = value
+                .and_then(|v| line_of_after(text, section.unwrap_or(1), &v))
+                .or(section);
+            fail(line, message)
+        })?;
     }
     for (n, spec) in file.formats.into_iter().enumerate() {
         let line = nth_line_of(text, "[[formats]]", n);
@@ -402,19 +422,25 @@ fn check_examples(
     Ok(())
 }
 
-fn allowlist(spec: AllowlistSpec) -> Result<Allowlist, String> {
-    let globs = |patterns: &[String], what: &str| -> Result<Option<GlobSet>, String> {
+/// The allowlist of a logleaks config; an error names the value at fault (to find its line) and
+/// what is wrong with it.
+fn allowlist(spec: AllowlistSpec) -> Result<Allowlist, (Option<String>, String)> {
+    let globs = |patterns: &[String],
+                 what: &str|
+     -> Result<Option<GlobSet>, (Option<String>, String)> {
         if patterns.is_empty() {
             return Ok(None);
         }
         let mut builder = GlobSetBuilder::new();
         for p in patterns {
-            builder.add(Glob::new(p).map_err(|e| format!("allowlist {what}: {e}"))?);
+            builder.add(
+                Glob::new(p).map_err(|e| (Some(p.clone()), format!("allowlist {what}: {e}")))?,
+            );
         }
         builder
             .build()
             .map(Some)
-            .map_err(|e| format!("allowlist {what}: {e}"))
+            .map_err(|e| (None, format!("allowlist {what}: {e}")))
     };
     let is_glob = |p: &String| p.contains(['*', '?', '[', '{']);
     let path_globs: Vec<String> = spec
@@ -425,8 +451,9 @@ fn allowlist(spec: AllowlistSpec) -> Result<Allowlist, String> {
         .collect();
     for f in &spec.fingerprints {
         if f.len() != 16 || !f.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!(
-                "allowlist fingerprint `{f}` is not 16 hex characters"
+            return Err((
+                Some(format!("\"{f}\"")),
+                format!("allowlist fingerprint `{f}` is not 16 hex characters"),
             ));
         }
     }
@@ -601,6 +628,15 @@ fn nth_line_of(text: &str, needle: &str, n: usize) -> Option<usize> {
 
 fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|n| n + 1)
+}
+
+/// The 1-based line of the first line at or after line `from` containing `needle`.
+fn line_of_after(text: &str, from: usize, needle: &str) -> Option<usize> {
+    let skip = from.saturating_sub(1);
+    text.lines()
+        .skip(skip)
+        .position(|l| l.contains(needle))
+        .map(|n| n + skip + 1)
 }
 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
