@@ -26,6 +26,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("providers.toml", include_str!("builtin/providers.toml")),
     ("vcs.toml", include_str!("builtin/vcs.toml")),
     ("saas.toml", include_str!("builtin/saas.toml")),
+    ("infra.toml", include_str!("builtin/infra.toml")),
+    ("devtools.toml", include_str!("builtin/devtools.toml")),
+    ("business.toml", include_str!("builtin/business.toml")),
+    ("ai.toml", include_str!("builtin/ai.toml")),
     ("keys.toml", include_str!("builtin/keys.toml")),
     ("sessions.toml", include_str!("builtin/sessions.toml")),
     ("generic.toml", include_str!("builtin/generic.toml")),
@@ -515,7 +519,7 @@ mod tests {
                 );
             }
         }
-        assert!(ids.len() >= 65, "only {} rules", ids.len());
+        assert!(ids.len() >= 160, "only {} rules", ids.len());
     }
 
     #[test]
