@@ -30,7 +30,7 @@ AMBIGUOUS = 'cannot be told from ordinary values without the vendor name nearby'
 ONE_SOURCE = 'format confirmed by one public catalogue only, no vendor documentation found'
 FORMATS = {
     'A3-': (['A3-{U6}-{U6}-{U5}-{U5}-{U5}-{U5}'], None),
-    'ops_eyJ': (['ops_eyJ{b300}'], ONE_SOURCE),
+    'ops_eyJ': (['ops_eyJ{b300}'], None),
     'aio_': (['aio_{A28}'], None),
     'p8e-': (['p8e-{A32}'], None),
     'age1': (['age1{l58}'], NOT_SECRET),
@@ -101,7 +101,7 @@ FORMATS = {
     'LS0tLS1CRUdJTiBEU0EgUFJJVkFURSBLRVktLS0t': (['{pem DSA PRIVATE KEY}'], None),
     'LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0t': (['{pem EC PRIVATE KEY}'], None),
     'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0t': (['{pem RSA PRIVATE KEY}'], None),
-    'pplx-': (['pplx-{A48}'], ONE_SOURCE),
+    'pplx-': (['pplx-{A48}'], None),
     'access-development-': (['access-development-{uuid}'], None), 'access-production-': (['access-production-{uuid}'], None),
     'access-sandbox-': (['access-sandbox-{uuid}'], None),
     'pscale_oauth_': (['pscale_oauth_{u43}'], None), 'pscale_pw_': (['pscale_pw_{u43}'], None), 'pscale_tkn_': (['pscale_tkn_{u43}'], None),
