@@ -523,6 +523,19 @@ mod tests {
     }
 
     #[test]
+    fn self_identifying_formats_are_high_confidence() {
+        let catalogue = ["infra.toml", "devtools.toml", "business.toml", "ai.toml"];
+        let mut seen = 0;
+        for (file, text) in BUILTIN.iter().filter(|(f, _)| catalogue.contains(f)) {
+            for rule in parse_rule_file(file, text, false).unwrap() {
+                assert_eq!(rule.confidence, Confidence::High, "{}", rule.id);
+                seen += 1;
+            }
+        }
+        assert!(seen >= 60, "only {seen} catalogue rules");
+    }
+
+    #[test]
     fn literal_prefixes_serve_as_keywords() {
         assert_eq!(literal_prefixes("acme_[0-9a-f]{32}"), ["acme_"]);
         assert_eq!(
