@@ -5,7 +5,6 @@
 
 use std::io::{self, Read};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use logleaks::detect::Detector;
 use logleaks::finding::Finding;
@@ -194,14 +193,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// Decoding (percent in every round, `\xHH`, JSON escapes, nested URLs) and the whole
-    /// detection of a line never panic and finish quickly, whatever the bytes.
+    /// detection of a line never panic and terminate, whatever the bytes (a blow-up hangs the test).
     #[test]
     fn decoding_and_detection_never_panic_and_terminate(data in hostile_bytes()) {
-        let started = Instant::now();
         logleaks::fuzzing::decode_value(&data);
         logleaks::fuzzing::split_url(&data);
         logleaks::fuzzing::credentials(&data);
         logleaks::fuzzing::scan_lines(&data);
-        prop_assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
     }
 }
