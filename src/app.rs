@@ -8,11 +8,12 @@ use std::path::PathBuf;
 
 use crate::cli::{Cli, Command, FailOn, RulesArgs, RulesFormat, ScanArgs};
 use crate::config::RunConfig;
+use crate::console::Stdout;
 use crate::detect::Detector;
 use crate::filter::{self, FindingFilter};
 use crate::finding::{Finding, Severity};
 use crate::input::{self, WalkOptions};
-use crate::report::{self, Format, Report, ReportOptions};
+use crate::report::{self, Report, ReportOptions};
 use crate::rules::Rule;
 use crate::scan::{self, Notice, ScanOptions, Sink, Summary};
 
@@ -77,7 +78,17 @@ fn scan_command(args: ScanArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let to_terminal = args.report.is_none() && io::stdout().is_terminal();
+    let stdout = match args.report {
+        Some(_) => Stdout::File,
+        None => Stdout::detect(),
+    };
+    let parameters = setup.parameters(&args);
+    let mut walk_options = setup.walk_options;
+    if let Some(path) = &args.report {
+        walk_options.own_output(path, "report (--report)");
+    }
+    let walked = input::walk(&setup.paths, &walk_options);
+    let progress = Progress::new(&walked, !args.no_progress && io::stderr().is_terminal());
     let out: Box<dyn Write> = match &args.report {
         Some(path) => match File::create(path) {
             Ok(f) => Box::new(BufWriter::with_capacity(256 * 1024, f)),
@@ -90,32 +101,34 @@ fn scan_command(args: ScanArgs) -> i32 {
                 return EXIT_ERROR;
             }
         },
+        // On a terminal the progress bar is cleared while findings are written, and drawn
+        // again below them.
+        None if stdout == Stdout::Terminal => Box::new(BufWriter::with_capacity(
+            256 * 1024,
+            progress.around(io::stdout().lock()),
+        )),
         None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
     };
     let report_options = ReportOptions {
         show_secrets: args.show_secrets,
         fingerprint_key: setup.filter.fingerprint_key.clone(),
-        color: to_terminal
-            && args.format == Format::Table
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        color: args.color.enabled(stdout == Stdout::Terminal),
         label: args.label.clone(),
+        terminal_width: (stdout == Stdout::Terminal).then(crate::console::terminal_width),
     };
     let context = report::ReportContext {
         rules: setup.detector.rules().to_vec(),
         sarif_root: args.sarif_root.clone(),
-        parameters: setup.parameters(&args),
+        parameters,
     };
-    let mut walk_options = setup.walk_options;
-    if let Some(path) = &args.report {
-        walk_options.own_output(path, "report (--report)");
-    }
-    let walked = input::walk(&setup.paths, &walk_options);
-    let progress = Progress::new(&walked, !args.no_progress && io::stderr().is_terminal());
     let mut sink = ReportSink {
         report: report::new_report(args.format, out, report_options, context),
         filter: setup.filter,
         shown: [0; 4],
         progress,
+        flush_each: args.line_buffered,
+        flush_when_idle: args.line_buffered || stdout.is_read_live(),
+        on_the_terminal_of_stderr: stdout == Stdout::Terminal && io::stderr().is_terminal(),
     };
     let options = ScanOptions {
         threads: args
@@ -362,8 +375,25 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.inc(bytes);
             if files > 0 {
-                bar.set_message(format!("{files} files"));
+                bar.set_message(report::counted(files, "file"));
             }
+        }
+    }
+
+    /// Runs `write` with the bar cleared from the terminal, then draws it again below what was
+    /// written, so that no bar line is left among findings or messages.
+    fn suspend<R>(&self, write: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    /// `terminal` (standard output on the bar's terminal), written with the bar cleared.
+    fn around<W: Write>(&self, terminal: W) -> BelowTheBar<W> {
+        BelowTheBar {
+            bar: self.bar.clone(),
+            terminal,
         }
     }
 
@@ -371,6 +401,29 @@ impl Progress {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// A writer to the terminal the progress bar is on: every write clears the bar first and draws
+/// it again after, below the new text.
+struct BelowTheBar<W> {
+    bar: Option<indicatif::ProgressBar>,
+    terminal: W,
+}
+
+impl<W: Write> Write for BelowTheBar<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let terminal = &mut self.terminal;
+        let mut write = || terminal.write_all(buf).and_then(|()| terminal.flush());
+        match self.bar.as_ref().filter(|bar| !bar.is_finished()) {
+            Some(bar) => bar.suspend(write)?,
+            None => write()?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.terminal.flush()
     }
 }
 
@@ -407,11 +460,10 @@ fn closing_line(summary: &Summary, shown: [u64; 4], seconds: f64) -> String {
         .map(|s| format!("{} {}", shown[*s as usize], s.as_str()))
         .collect();
     let mut line = format!(
-        "logleaks: {total} finding{} ({}) in {} file{}",
-        if total == 1 { "" } else { "s" },
+        "logleaks: {} ({}) in {}",
+        report::counted(total, "finding"),
         by_severity.join(", "),
-        summary.files_scanned,
-        if summary.files_scanned == 1 { "" } else { "s" },
+        report::counted(summary.files_scanned, "file"),
     );
     if summary.files_skipped > 0 {
         line.push_str(&format!(
@@ -420,16 +472,15 @@ fn closing_line(summary: &Summary, shown: [u64; 4], seconds: f64) -> String {
         ));
     }
     line.push_str(&format!(
-        "; {} lines, {:.1} MB in {:.2} s",
-        summary.lines,
+        "; {}, {:.1} MB in {:.2} s",
+        report::counted(summary.lines, "line"),
         summary.bytes as f64 / 1e6,
         seconds
     ));
     if summary.errors > 0 {
         line.push_str(&format!(
-            "; {} error{} (see above)",
-            summary.errors,
-            if summary.errors == 1 { "" } else { "s" }
+            "; {} (see above)",
+            report::counted(summary.errors, "error")
         ));
     }
     line
@@ -441,6 +492,13 @@ struct ReportSink<'w> {
     filter: FindingFilter,
     shown: [u64; 4],
     progress: Progress,
+    /// `--line-buffered`: flush after every finding.
+    flush_each: bool,
+    /// Flush whenever the scan waits, so that a reader sees each finding as soon as everything
+    /// before it is done (a pipe or a terminal, or `--line-buffered`).
+    flush_when_idle: bool,
+    /// Findings go to the terminal that stderr shows too.
+    on_the_terminal_of_stderr: bool,
 }
 
 impl Sink for ReportSink<'_> {
@@ -449,7 +507,11 @@ impl Sink for ReportSink<'_> {
             return Ok(());
         }
         self.shown[finding.severity as usize] += 1;
-        self.report.finding(&finding)
+        self.report.finding(&finding)?;
+        if self.flush_each {
+            self.report.flush()?;
+        }
+        Ok(())
     }
 
     fn progress(&mut self, bytes: u64, files: u64) {
@@ -457,32 +519,58 @@ impl Sink for ReportSink<'_> {
     }
 
     fn idle(&mut self) -> io::Result<()> {
-        self.report.flush()
+        if self.flush_when_idle {
+            self.report.flush()?;
+        }
+        Ok(())
     }
 
     fn notice(&mut self, notice: &Notice) {
-        match notice {
-            Notice::Error { path, message } => {
-                let shown = report::display_bytes(&path.as_bytes());
-                self.report.input_problem(&shown, message);
-                error(format!("{shown}: {message}"));
-            }
-            Notice::Skipped {
-                path,
-                reason,
-                explicit: true,
-            } => error(format!(
-                "{}: skipped: {reason}",
-                report::display_bytes(&path.as_bytes())
-            )),
-            Notice::Skipped {
-                explicit: false, ..
-            } => {}
-            Notice::Note { path, message } => error(format!(
-                "{}: note: {message}",
-                report::display_bytes(&path.as_bytes())
-            )),
+        if let Notice::Error { path, message } = notice {
+            let shown = report::display_bytes(&path.as_bytes());
+            self.report.input_problem(&shown, message);
         }
+        let silent = matches!(
+            notice,
+            Notice::Skipped {
+                explicit: false,
+                ..
+            }
+        );
+        if silent {
+            return;
+        }
+        if self.on_the_terminal_of_stderr {
+            // The findings before the notice come before it on the screen too. A failure to
+            // write them shows at the next write.
+            let _ = self.report.flush();
+        }
+        self.progress.suspend(|| print_notice(notice));
+    }
+}
+
+/// Writes a notice on stderr.
+fn print_notice(notice: &Notice) {
+    match notice {
+        Notice::Error { path, message } => error(format!(
+            "{}: {message}",
+            report::display_bytes(&path.as_bytes())
+        )),
+        Notice::Skipped {
+            path,
+            reason,
+            explicit: true,
+        } => error(format!(
+            "{}: skipped: {reason}",
+            report::display_bytes(&path.as_bytes())
+        )),
+        Notice::Skipped {
+            explicit: false, ..
+        } => {}
+        Notice::Note { path, message } => error(format!(
+            "{}: note: {message}",
+            report::display_bytes(&path.as_bytes())
+        )),
     }
 }
 

@@ -174,6 +174,15 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_progress: bool,
 
+    /// When to colour severities in the table: `auto` on a terminal unless `NO_COLOR` is set.
+    #[arg(long, value_enum, default_value_t = crate::console::ColorChoice::Auto, value_name = "WHEN")]
+    pub color: crate::console::ColorChoice,
+
+    /// Write each finding out as soon as it is found, wherever the output goes (by default only
+    /// a pipe or a terminal gets them at once; a file is written in large blocks).
+    #[arg(long)]
+    pub line_buffered: bool,
+
     /// Read settings, custom rules and allowlists from FILE (default: `.logleaks.toml` in the
     /// current directory, if present).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]

@@ -401,6 +401,7 @@ pub fn decompress(data: &[u8]) {
         max_decompressed: Some(FUZZ_DECOMPRESSED_LIMIT),
         thread_min_size: u64::MAX,
         line_blocks: None,
+        live: false,
     };
     let raw: Box<dyn Read + Send> = Box::new(io::Cursor::new(data.to_vec()));
     let mut total = 0u64;

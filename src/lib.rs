@@ -10,6 +10,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod decode;
 pub mod detect;
 pub mod filter;

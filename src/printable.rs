@@ -9,6 +9,15 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::finding::Severity;
 
+/// `n` and `noun`, plural unless `n` is 1: `1 line`, `2 lines`.
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// `text` in the terminal colour of `severity` (ANSI escapes).
 pub fn paint_severity(severity: Severity, text: &str) -> String {
     let code = match severity {

@@ -31,6 +31,10 @@ pub struct ReadOptions {
     /// archive is handed over as line-aligned blocks ([`MemberContent::Blocks`]) rather than as
     /// a byte stream.
     pub line_blocks: Option<LineBlocks>,
+    /// Read a pipe, FIFO or terminal as [`super::Live`] input: the readers report a pause of its
+    /// writer (a `WouldBlock` error once per pause, see [`super::is_pause`]) so that what came
+    /// so far is scanned now. Only for readers that handle it.
+    pub live: bool,
 }
 
 /// The blocks of [`MemberContent::Blocks`].
@@ -48,6 +52,7 @@ impl Default for ReadOptions {
             max_decompressed: None,
             thread_min_size: 128 * 1024,
             line_blocks: None,
+            live: false,
         }
     }
 }
@@ -150,8 +155,20 @@ pub fn read_input(
     visit: &mut dyn FnMut(Member<'_>) -> ControlFlow<()>,
 ) -> Result<(), ReadError> {
     let raw: Box<dyn Read + Send> = match &input.source {
-        Source::Stdin => Box::new(io::stdin()),
-        Source::File(path) => Box::new(File::open(path).map_err(ReadError::Open)?),
+        Source::Stdin => match options.live.then(super::Live::stdin).flatten() {
+            Some(live) => Box::new(live),
+            None => Box::new(io::stdin()),
+        },
+        Source::File(path) => {
+            let file = File::open(path).map_err(ReadError::Open)?;
+            match options.live {
+                true => match super::Live::wrap(file) {
+                    Ok(live) => Box::new(live),
+                    Err(file) => Box::new(file),
+                },
+                false => Box::new(file),
+            }
+        }
     };
     read_stream(input, raw, options, visit)
 }
@@ -199,7 +216,11 @@ pub fn read_stream(
             Box::new(decoded)
         }
     };
-    let stream = Replay::lenient(stream, TAR_BLOCK);
+    let stream = match options.live {
+        // A live writer may pause before a tar header's worth of text: the first line decides.
+        true => Replay::lenient_until(stream, TAR_BLOCK, super::starts_like_text),
+        false => Replay::lenient(stream, TAR_BLOCK),
+    };
     match sniff_archive(stream.head()) {
         None => {
             let _ = visit(Member {

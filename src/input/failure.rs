@@ -153,7 +153,11 @@ impl<R> Tagged<R> {
 impl<R: Read> Read for Tagged<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.inner.read(buf) {
-            Err(e) if e.kind() != io::ErrorKind::Interrupted && ReadFailure::find(&e).is_none() => {
+            Err(e)
+                if e.kind() != io::ErrorKind::Interrupted
+                    && !super::is_pause(&e)
+                    && ReadFailure::find(&e).is_none() =>
+            {
                 let failure = match self.tag {
                     Tag::Read => ReadFailure::Read { source: e },
                     Tag::Corrupt {

@@ -214,6 +214,8 @@ impl<R: Read> BlockReader<R> {
                 Ok(0) => self.eof = true,
                 Ok(n) => self.end += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // A live input's writer paused: hand out the lines that came.
+                Err(e) if super::is_pause(&e) => break,
                 Err(e) => {
                     if memchr::memchr(b'\n', &self.buf[..self.end]).is_none() {
                         return Err(e);
@@ -261,7 +263,8 @@ impl<R: Read> BlockReader<R> {
                     self.end += n;
                     return Ok(true);
                 }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // Interrupted, or a live input paused inside a line: wait for the rest.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted || super::is_pause(&e) => continue,
                 Err(e) => return Err(e),
             }
         }

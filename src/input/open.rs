@@ -211,15 +211,22 @@ impl<R: Read> Replay<R> {
 
     /// Reads up to `len` bytes ahead; an error is kept and returned in its place, after the
     /// bytes read before it.
-    pub(super) fn lenient(mut inner: R, len: usize) -> Self {
+    pub(super) fn lenient(inner: R, len: usize) -> Self {
+        Self::lenient_until(inner, len, |_| false)
+    }
+
+    /// Like [`Self::lenient`], stopping early once `enough` says the bytes read so far decide
+    /// what is looked for, or at a pause of a live input ([`super::is_pause`]).
+    pub(super) fn lenient_until(mut inner: R, len: usize, enough: fn(&[u8]) -> bool) -> Self {
         let mut head = vec![0; len];
         let mut have = 0;
         let mut error = None;
-        while have < len {
+        while have < len && !(have > 0 && enough(&head[..have])) {
             match inner.read(&mut head[have..]) {
                 Ok(0) => break,
                 Ok(n) => have += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if super::is_pause(&e) => break,
                 Err(e) => {
                     error = Some(e);
                     break;

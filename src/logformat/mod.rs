@@ -722,6 +722,8 @@ pub fn read_detection_head<'a>(mut reader: Box<dyn std::io::Read + 'a>) -> Detec
                 len += n;
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // A live input's writer paused: detect from the lines so far.
+            Err(e) if crate::input::is_pause(&e) => break None,
             Err(e) => break Some(e),
         }
     };

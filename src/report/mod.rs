@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use crate::finding::Finding;
 
-pub use crate::printable::{display_bytes, paint_severity, serialize_bytes, Bytes};
+pub use crate::printable::{counted, display_bytes, paint_severity, serialize_bytes, Bytes};
 pub use json::{JsonFinding, JsonLinesReport, JsonReport};
 pub use sarif::SarifReport;
 pub use summary::SummaryReport;
@@ -38,8 +38,11 @@ pub struct ReportOptions {
     pub show_secrets: bool,
     /// Key for HMAC fingerprints (`LOGLEAKS_FINGERPRINT_KEY`).
     pub fingerprint_key: Option<Vec<u8>>,
-    /// Colour severities (tables on a terminal only).
+    /// Colour severities (tables only).
     pub color: bool,
+    /// The width of the terminal the table goes to; `None` (a pipe or a file) keeps fixed
+    /// columns, so that the output is byte-identical between runs.
+    pub terminal_width: Option<usize>,
     /// Added to every finding as `source`.
     pub label: Option<String>,
 }

@@ -282,6 +282,7 @@ impl Owner<'_, '_> {
             self.scanned.lines += result.lines;
             self.scanned.bytes += result.bytes;
             self.passed += 1;
+            out.flush()?;
         }
     }
 }

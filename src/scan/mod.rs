@@ -11,7 +11,7 @@ mod segment;
 
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
 use std::sync::{Condvar, Mutex};
 
 use crate::detect::Detector;
@@ -119,8 +119,9 @@ pub trait Sink {
     fn finding(&mut self, finding: Finding) -> io::Result<()>;
     /// One notice.
     fn notice(&mut self, notice: &Notice);
-    /// Called when the scan has to wait for more results: a chance to flush buffered output, so
-    /// that a reader sees every finding as soon as everything before it is done.
+    /// Called every moment (a tenth of a second) the scan waits for more results (an input is
+    /// slow or paused): a chance to flush buffered output, so that a reader sees every finding
+    /// as soon as everything before it is done.
     fn idle(&mut self) -> io::Result<()> {
         Ok(())
     }
@@ -147,6 +148,10 @@ enum Event {
     Notice(Notice),
     Done(SegmentStats),
 }
+
+/// How often the writer tells the sink it is idle while it waits for the next result: short
+/// waits between inputs are not pauses worth a flush, a slow or stalled input is.
+const IDLE_AFTER: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Findings sent to the writer per message.
 const BATCH: usize = 256;
@@ -300,13 +305,10 @@ fn write_in_order(shared: &Shared<'_>, sink: &mut dyn Sink) -> io::Result<Summar
         loop {
             let event = match receiver.try_recv() {
                 Ok(event) => event,
-                Err(TryRecvError::Empty) => {
-                    sink.idle()?;
-                    match receiver.recv() {
-                        Ok(event) => event,
-                        Err(_) => break,
-                    }
-                }
+                Err(TryRecvError::Empty) => match wait(&receiver, sink)? {
+                    Some(event) => event,
+                    None => break,
+                },
                 Err(TryRecvError::Disconnected) => break,
             };
             match event {
@@ -336,6 +338,18 @@ fn write_in_order(shared: &Shared<'_>, sink: &mut dyn Sink) -> io::Result<Summar
         }
     }
     Ok(summary)
+}
+
+/// Waits for the next event of a segment, telling the sink it is idle every [`IDLE_AFTER`] of
+/// waiting; `None` when the segment's worker has gone.
+fn wait(receiver: &Receiver<Event>, sink: &mut dyn Sink) -> io::Result<Option<Event>> {
+    loop {
+        match receiver.recv_timeout(IDLE_AFTER) {
+            Ok(event) => return Ok(Some(event)),
+            Err(RecvTimeoutError::Timeout) => sink.idle()?,
+            Err(RecvTimeoutError::Disconnected) => return Ok(None),
+        }
+    }
 }
 
 /// A worker's connection to the writer for one segment.

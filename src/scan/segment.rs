@@ -184,6 +184,7 @@ fn scan_whole(
     };
     let read_options = input::ReadOptions {
         max_decompressed: options.max_decompressed,
+        live: true,
         line_blocks: Some(LineBlocks {
             block_size: options.block_size,
             // One more than the scanners hold, so that decompression runs ahead.
@@ -302,6 +303,8 @@ fn scan_member(
         }
         stats.bytes += block.bytes.len() as u64;
         lines = scanner.scan(block.bytes, lines, out)?;
+        // Findings go out block by block, so that they are written as found (a live pipe).
+        out.flush()?;
     }
     stats.lines += lines;
     stats.scanned += 1;
@@ -357,6 +360,7 @@ fn scan_pumped(
                     if let Some(block) = block.take() {
                         stats.bytes += block.bytes().len() as u64;
                         lines = scanner.scan(block.bytes(), lines, out)?;
+                        out.flush()?;
                         recycler.recycle(block);
                     }
                     match pump.next_block() {
@@ -455,6 +459,7 @@ fn scan_range(
         }
         stats.bytes += bytes.len() as u64;
         stats.lines = scanner.scan(bytes, stats.lines, &mut out)?;
+        out.flush()?;
         if (block.offset + bytes.len() as u64) >= limit {
             break;
         }

@@ -1,0 +1,208 @@
+//! Streaming: on a pipe, each finding is written as soon as everything before it is done, so
+//! that `tail -F access.log | logleaks scan --format jsonl` shows leaks live. Tested by order:
+//! the test reads the first finding before it writes the next input line (a generous timeout
+//! only turns a hang into a failure).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use common::*;
+use serde_json::Value;
+
+/// How long to wait for a line logleaks should already have written.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A running `logleaks scan` fed line by line.
+struct Live {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+}
+
+impl Live {
+    fn start(args: &[&str], input: Stdio) -> Live {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_logleaks"))
+            .current_dir(root())
+            .env_remove("LOGLEAKS_FINGERPRINT_KEY")
+            .arg("scan")
+            .args(args)
+            .stdin(input)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("logleaks starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if sender.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        Live {
+            child,
+            stdin,
+            lines,
+        }
+    }
+
+    fn write(&mut self, line: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        stdin.write_all(line).unwrap();
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next line of output, which must come without more input.
+    fn next_line(&self, what: &str) -> String {
+        self.lines
+            .recv_timeout(PATIENCE)
+            .unwrap_or_else(|_| panic!("logleaks did not write {what} before more input came"))
+    }
+
+    /// Closes the input and returns the rest of the output and the exit code.
+    fn finish(mut self) -> (Vec<String>, i32) {
+        drop(self.stdin.take());
+        let status = self.child.wait().expect("logleaks ends");
+        let rest = self.lines.iter().collect();
+        (rest, status.code().unwrap_or(-1))
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Two fixture lines holding one credential each: a password parameter and a Google key.
+fn two_leaking_lines() -> (Vec<u8>, Vec<u8>) {
+    let log = fixture("fixtures/apache/access_log");
+    (line_of(&log, 3).to_vec(), line_of(&log, 10).to_vec())
+}
+
+fn finding(line: &str) -> Value {
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON finding ({e}): {line}"))
+}
+
+#[test]
+fn jsonl_writes_each_finding_before_the_next_input_line_comes() {
+    let (first, second) = two_leaking_lines();
+    let mut live = Live::start(&["--format", "jsonl"], Stdio::piped());
+    live.write(&first);
+    let got = finding(&live.next_line("the first finding"));
+    assert_eq!(s(&got, "rule"), "password-param");
+    assert_eq!(n(&got, "line"), 1);
+    live.write(&second);
+    let (rest, code) = live.finish();
+    assert_eq!(rest.len(), 1, "{rest:?}");
+    let got = finding(&rest[0]);
+    assert_eq!(s(&got, "rule"), "google-api-key");
+    assert_eq!(n(&got, "line"), 2);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn the_format_is_detected_from_the_first_lines_that_came() {
+    // One combined line, then a pause: the finding carries the format detected from it.
+    let (first, _) = two_leaking_lines();
+    let mut live = Live::start(&["--format", "jsonl"], Stdio::piped());
+    live.write(&first);
+    let got = finding(&live.next_line("the first finding"));
+    assert_eq!(s(&got, "format"), "combined");
+    assert_eq!(s(&got, "field"), "request.query");
+}
+
+#[test]
+fn table_rows_are_written_as_they_come() {
+    let (first, second) = two_leaking_lines();
+    let mut live = Live::start(&["--format", "table"], Stdio::piped());
+    live.write(&first);
+    let header = live.next_line("the table header");
+    assert!(header.starts_with("SEVERITY"), "{header}");
+    let row = live.next_line("the first row");
+    assert!(
+        row.contains("password-param") && row.ends_with("-:1:82"),
+        "{row}"
+    );
+    live.write(&second);
+    let (rest, _) = live.finish();
+    assert_eq!(rest.len(), 1, "{rest:?}");
+    assert!(rest[0].contains("google-api-key"), "{rest:?}");
+}
+
+#[test]
+fn line_buffered_writes_each_finding_to_a_report_file_at_once() {
+    let dir = tempdir();
+    let report = dir.path().join("findings.jsonl");
+    let (first, second) = two_leaking_lines();
+    let report_arg = report.to_str().expect("a UTF-8 temp path");
+    let mut live = Live::start(
+        &[
+            "--format",
+            "jsonl",
+            "--line-buffered",
+            "--report",
+            report_arg,
+        ],
+        Stdio::piped(),
+    );
+    live.write(&first);
+    let waited = std::time::Instant::now();
+    let content = loop {
+        let content = std::fs::read_to_string(&report).unwrap_or_default();
+        if content.ends_with('\n') || waited.elapsed() > PATIENCE {
+            break content;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(
+        content.lines().count(),
+        1,
+        "report before more input: {content:?}"
+    );
+    assert_eq!(s(&finding(content.trim_end()), "rule"), "password-param");
+    live.write(&second);
+    let (_, code) = live.finish();
+    assert_eq!(code, 1);
+    let content = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(content.lines().count(), 2, "{content}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_read_live_too() {
+    let dir = tempdir();
+    let fifo = dir.path().join("access.log");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (first, second) = two_leaking_lines();
+    let fifo_arg = fifo.to_str().expect("a UTF-8 temp path");
+    let live = Live::start(&["--format", "jsonl", fifo_arg], Stdio::null());
+    // Opening for writing waits until logleaks opens it for reading.
+    let mut writer = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&fifo)
+        .expect("the FIFO opens");
+    writer.write_all(&first).unwrap();
+    writer.write_all(b"\n").unwrap();
+    let got = finding(&live.next_line("the first finding"));
+    assert_eq!(s(&got, "rule"), "password-param");
+    writer.write_all(&second).unwrap();
+    writer.write_all(b"\n").unwrap();
+    drop(writer);
+    let (rest, code) = live.finish();
+    assert_eq!(rest.len(), 1, "{rest:?}");
+    assert_eq!(code, 1);
+}
