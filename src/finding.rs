@@ -160,8 +160,12 @@ impl Secret {
         out.push_str(&String::from_utf8_lossy(&bytes[..prefix_len]));
         out.push('…');
         for &b in &rest[rest.len() - shown..] {
-            // Only printable ASCII is shown; anything else becomes `?`.
-            out.push(if b.is_ascii_graphic() { b as char } else { '?' });
+            // Only printable ASCII (a space too) is shown; anything else becomes `?`.
+            out.push(if b == b' ' || b.is_ascii_graphic() {
+                b as char
+            } else {
+                '?'
+            });
         }
         out
     }
@@ -328,6 +332,19 @@ mod tests {
         assert_eq!(
             Secret::new(b"abcdefgh".to_vec()).redacted(Some("ghp_")),
             "…gh"
+        );
+    }
+
+    #[test]
+    fn redaction_shows_a_space_as_a_space_and_other_bytes_as_a_question_mark() {
+        assert_eq!(Secret::new(b"hunter two 2".to_vec()).redacted(None), "…o 2");
+        assert_eq!(
+            Secret::new(b"hunter\ttwo\t2".to_vec()).redacted(None),
+            "…o?2"
+        );
+        assert_eq!(
+            Secret::new(b"hunter\xfftwo\xff2".to_vec()).redacted(None),
+            "…o?2"
         );
     }
 

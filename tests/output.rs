@@ -388,3 +388,87 @@ fn usage_errors_exit_with_2() {
         assert!(!run.stderr.trim().is_empty(), "{args:?}: no message");
     }
 }
+
+#[test]
+fn into_a_pipe_the_table_keeps_fixed_columns_whatever_columns_says() {
+    let run_with = |columns: &str| {
+        let run = run(logleaks()
+            .args(["scan", "--no-config", "fixtures/"])
+            .env("COLUMNS", columns));
+        run.assert_code(1);
+        run.stdout
+    };
+    let narrow = run_with("40");
+    assert_eq!(narrow, run_with("300"), "COLUMNS changed piped output");
+    let text = String::from_utf8_lossy(&narrow);
+    // Nothing is cut: the longest parameter name is whole.
+    assert!(
+        text.contains("request.query[aws_secret_access_key]"),
+        "{text}"
+    );
+    assert!(!text.contains("[aws_secret_access…"), "{text}");
+}
+
+#[test]
+fn a_header_holding_the_secret_is_named_once() {
+    let run = scan([
+        "--no-config",
+        "--now",
+        "2000-01-01",
+        "tests/fixtures/formats/apache/error_log",
+    ]);
+    let out = run.out();
+    let row = out
+        .lines()
+        .find(|l| l.contains("github-oauth-token"))
+        .unwrap_or_else(|| panic!("no Authorization finding:\n{out}"));
+    assert!(row.contains(" header.authorization "), "{row}");
+    assert!(!row.contains("header.authorization["), "{row}");
+    // JSON keeps the parameter, as the contract says.
+    let json = scan([
+        "--no-config",
+        "--format",
+        "jsonl",
+        "tests/fixtures/formats/apache/error_log",
+    ]);
+    let finding = json
+        .findings()
+        .into_iter()
+        .find(|f| s(f, "rule") == "github-oauth-token")
+        .expect("the Authorization finding");
+    assert_eq!(s(&finding, "param"), "authorization");
+}
+
+#[test]
+fn color_always_colours_even_a_pipe() {
+    let run = scan([
+        "--no-config",
+        "--color",
+        "always",
+        "fixtures/nginx/access.log",
+    ]);
+    run.assert_code(1);
+    assert!(run.out().contains("\x1b[31mhigh"), "{}", run.out());
+    let run = scan([
+        "--no-config",
+        "--color",
+        "never",
+        "fixtures/nginx/access.log",
+    ]);
+    assert!(!run.stdout.contains(&0x1b));
+}
+
+#[test]
+fn one_of_anything_is_singular_in_the_closing_summary() {
+    let dir = tempdir();
+    let log = line_of(&fixture("fixtures/apache/access_log"), 3).to_vec();
+    let path = write(dir.path(), "one.log", log);
+    let run = scan(["--no-config".as_ref(), path.as_os_str()]);
+    let summary = run.summary_line();
+    assert!(
+        summary.starts_with(
+            "logleaks: 1 finding (0 critical, 1 high, 0 medium, 0 low) in 1 file; 1 line,"
+        ),
+        "{summary}"
+    );
+}
