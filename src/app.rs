@@ -225,10 +225,7 @@ impl ScanSetup {
         let timezone = args
             .timezone
             .as_deref()
-            .map(|name| {
-                jiff::tz::TimeZone::get(name)
-                    .map_err(|e| format!("--timezone {name}: unknown time zone ({e})"))
-            })
+            .map(|name| filter::parse_timezone(name).map_err(|e| format!("--timezone {e}")))
             .transpose()?;
         let now = match &args.now {
             Some(text) => filter::parse_time(text, None, timezone.as_ref())

@@ -205,8 +205,9 @@ pub struct ScanArgs {
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
 
-    /// Time zone of log times that carry no offset (e.g. `Europe/Berlin`, `UTC`).
-    #[arg(long, value_name = "TZ")]
+    /// Time zone of log times that carry no offset: a zone name (`Europe/Berlin`, `UTC`) or a
+    /// fixed offset (`+02:00`, `-0530`).
+    #[arg(long, value_name = "TZ", allow_hyphen_values = true)]
     pub timezone: Option<String>,
 
     /// The "now" used for expiry facts and relative times (default: when the scan starts).
@@ -411,12 +412,19 @@ pub enum RulesFormat {
     Json,
 }
 
-/// `--log-type`: one of the names of [`crate::logformat::LogType::ALL`], listed in `--help`.
+/// `--log-type`: one of the names of [`crate::logformat::LogType::ALL`], listed in `--help`, or
+/// one of their aliases (`nginx` for `combined`).
 fn log_type_parser() -> impl clap::builder::TypedValueParser<Value = crate::logformat::LogType> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(crate::logformat::LogType::NAMES).map(
-        |name: String| {
-            crate::logformat::LogType::from_name(&name).unwrap_or(crate::logformat::LogType::Raw)
-        },
-    )
+    use crate::logformat::LogType;
+    use clap::builder::{PossibleValue, TypedValueParser};
+    let values = LogType::NAMES.iter().map(|name| {
+        LogType::ALIASES
+            .iter()
+            .filter(|(_, t)| t.name() == *name)
+            .fold(PossibleValue::new(*name), |value, (alias, _)| {
+                value.alias(*alias)
+            })
+    });
+    clap::builder::PossibleValuesParser::new(values)
+        .map(|name: String| LogType::from_name(&name).unwrap_or(LogType::Raw))
 }

@@ -202,6 +202,42 @@ pub fn parse_time(
     ))
 }
 
+/// A time zone: an IANA name (`Europe/Berlin`, `UTC`) or a fixed offset from UTC (`+02:00`,
+/// `-0530`, `+2`). The error names the text.
+pub fn parse_timezone(text: &str) -> Result<TimeZone, String> {
+    if let Some(offset) = parse_fixed_offset(text) {
+        return Ok(TimeZone::fixed(offset));
+    }
+    TimeZone::get(text).map_err(|e| {
+        format!("{text}: unknown time zone ({e}); give a zone name (Europe/Berlin) or an offset (+02:00)")
+    })
+}
+
+/// `+HH:MM`, `+HHMM` or `+H[H]` (or `-`), at most 25 hours.
+fn parse_fixed_offset(text: &str) -> Option<jiff::tz::Offset> {
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || rest.matches(':').count() > 1 {
+        return None;
+    }
+    let (hours, minutes) = match digits.len() {
+        1 | 2 => (digits.parse::<i32>().ok()?, 0),
+        4 if rest.len() == 4 || rest.as_bytes().get(2) == Some(&b':') => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
+        _ => return None,
+    };
+    if minutes >= 60 || hours > 25 {
+        return None;
+    }
+    jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()
+}
+
 /// Reads the fingerprints of an earlier `json` or `jsonl` report. A baseline names secrets, not
 /// rules: a secret that a newer release reports under another rule (a vendor rule instead of the
 /// generic one) or with another confidence is still the known secret. A finding that records
@@ -342,6 +378,28 @@ mod tests {
                 .to_string(),
             "2026-07-01T10:00:00Z"
         );
+    }
+
+    #[test]
+    fn fixed_offsets_and_zone_names_are_time_zones() {
+        let at = |tz: &TimeZone| tz.to_offset(Timestamp::UNIX_EPOCH).seconds();
+        assert_eq!(at(&parse_timezone("+02:00").unwrap()), 7200);
+        assert_eq!(at(&parse_timezone("-0530").unwrap()), -(5 * 3600 + 30 * 60));
+        assert_eq!(at(&parse_timezone("+2").unwrap()), 7200);
+        assert_eq!(at(&parse_timezone("UTC").unwrap()), 0);
+        assert_eq!(at(&parse_timezone("Europe/Berlin").unwrap()), 3600);
+        for bad in [
+            "+02:0",
+            "+2:00:00",
+            "+99:00",
+            "+02:75",
+            "Mars/Olympus",
+            "+",
+            "+ab",
+        ] {
+            let e = parse_timezone(bad).unwrap_err();
+            assert!(e.contains(bad), "{e}");
+        }
     }
 
     #[test]

@@ -190,9 +190,21 @@ impl LogType {
         }
     }
 
-    /// Looks a type up by its name.
+    /// Other names users give a type, and the type they mean: nginx's default `access_log`
+    /// format is Apache's `combined`.
+    pub const ALIASES: [(&'static str, LogType); 1] = [("nginx", Self::Combined)];
+
+    /// Looks a type up by its name or one of its [`LogType::ALIASES`].
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.name() == name)
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name() == name)
+            .or_else(|| {
+                Self::ALIASES
+                    .iter()
+                    .find(|(alias, _)| *alias == name)
+                    .map(|(_, t)| *t)
+            })
     }
 
     /// True when a line can only be understood with lines before it (such files are scanned

@@ -166,7 +166,7 @@ pub fn run(
     options: &ScanOptions,
     sink: &mut dyn Sink,
 ) -> io::Result<Summary> {
-    let threads = options.threads.max(1);
+    let threads = useful_threads(options.threads, &walked, options.block_size);
     let segments = plan(walked, options, threads);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -196,6 +196,24 @@ pub fn run(
         }
         result
     })
+}
+
+/// The workers worth starting for `walked`: at most `requested`, and no more than the blocks of
+/// `block_size` bytes the inputs hold (an input of unknown size, such as standard input, may use
+/// them all). `-j 2000` on three small files starts three workers, not two thousand.
+fn useful_threads(requested: usize, walked: &[Walked], block_size: usize) -> usize {
+    let block_size = block_size.max(1) as u64;
+    let blocks = walked
+        .iter()
+        .map(|w| match w {
+            Walked::File(input) => input
+                .size
+                .map_or(u64::MAX, |size| size.div_ceil(block_size).max(1)),
+            _ => 0,
+        })
+        .fold(0u64, u64::saturating_add);
+    let useful = usize::try_from(blocks).unwrap_or(usize::MAX);
+    requested.min(useful).max(1)
 }
 
 struct Shared<'a> {
@@ -432,6 +450,23 @@ mod tests {
         let summary = run(walked, &detector, &options, &mut sink).unwrap();
         assert!(sink.1.is_empty(), "{:?}", sink.1);
         (sink.0, summary)
+    }
+
+    #[test]
+    fn threads_are_capped_to_the_blocks_of_the_inputs() {
+        use crate::input::InputFile;
+        let file = |size: Option<u64>| {
+            Walked::File(InputFile {
+                size,
+                ..InputFile::stdin()
+            })
+        };
+        let small = [file(Some(10)), file(Some(0)), file(Some(300))];
+        assert_eq!(useful_threads(2000, &small, 100), 1 + 1 + 3);
+        assert_eq!(useful_threads(2, &small, 100), 2);
+        assert_eq!(useful_threads(2000, &[], 100), 1);
+        assert_eq!(useful_threads(2000, &[file(None)], 100), 2000);
+        assert_eq!(useful_threads(0, &small, 100), 1);
     }
 
     /// Wherever the splitter cuts a file, the findings, their line numbers and the totals are the
