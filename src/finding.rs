@@ -315,6 +315,25 @@ pub struct RecordFacts {
     pub user_agent: Option<Vec<u8>>,
     /// The decoded path of the request (for allowlists).
     pub request_path: Option<Vec<u8>>,
+    /// The request path without its query, as logged, with every secret found in the line
+    /// masked (its redacted form), so that it can always be shown.
+    pub path: Option<Vec<u8>>,
+    /// The same path in clear, for `--show-secrets` only.
+    pub path_in_clear: Option<Secret>,
+    /// The host the request was sent to, where the format logs it.
+    pub host: Option<Vec<u8>>,
+}
+
+impl RecordFacts {
+    /// The request path to show: in clear with `show_secrets`, else with its secrets masked.
+    pub fn shown_path(&self, show_secrets: bool) -> Option<&[u8]> {
+        if show_secrets {
+            if let Some(clear) = &self.path_in_clear {
+                return Some(clear.expose());
+            }
+        }
+        self.path.as_deref()
+    }
 }
 
 #[cfg(test)]

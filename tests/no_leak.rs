@@ -85,6 +85,49 @@ fn no_output_format_shows_a_secret() {
 }
 
 #[test]
+fn the_request_path_and_host_never_show_a_secret() {
+    // Secrets inside request paths: a Telegram bot token, a Java session id, an ASP.NET
+    // cookieless session, a Slack webhook (through a forward proxy), and the path of a line
+    // whose secret is in its query.
+    let dir = tempdir();
+    let line = |target: &str| {
+        format!(
+            "203.0.113.7 - - [27/Nov/2026:10:00:00 +0000] \"GET {target} HTTP/1.1\" 200 512 \"-\" \"curl/8.5.0\"\n"
+        )
+    };
+    let log = [
+        line("/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9/sendMessage?chat_id=42"),
+        line("/app/cart;jsessionid=8F2A9C1D3B4E5F60718293A4B5C6D7E8?item=3"),
+        line("/(S(q0nkmsaccnnkiftx4fz1fwos))/orders/default.aspx"),
+        line("https://hooks.slack.com/services/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"),
+        line("/bot987654321:AAF1x2y3z4w5v6u7t8s9r0qPoNmLkJiHgFe/getUpdates?offset=9"),
+    ]
+    .concat();
+    let path = write(dir.path(), "paths.log", log);
+    let path = path_str(&path);
+    let secrets = secrets_in(&[path]);
+    assert_eq!(secrets.len(), 5, "{secrets:?}");
+    for format in ["table", "json", "jsonl", "sarif", "summary"] {
+        let run = scan(["--no-progress", "--format", format, path]);
+        assert_run_leaks_nothing(&format!("--format {format}"), &run, &secrets);
+        if format != "table" && format != "summary" {
+            assert!(run.out().contains("sendMessage"), "no path in {format}");
+        }
+    }
+    // The paths are there, in clear, with --show-secrets.
+    let shown = scan_shown([path]);
+    let with_path = shown
+        .findings()
+        .iter()
+        .filter(|f| f["path"].is_string())
+        .count();
+    assert_eq!(with_path, 5);
+    assert!(shown
+        .out()
+        .contains("\"path\":\"/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9/sendMessage\""));
+}
+
+#[test]
 fn no_report_file_shows_a_secret() {
     let secrets = secrets();
     let dir = tempdir();

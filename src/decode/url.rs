@@ -10,6 +10,8 @@ pub struct UrlParts<'a> {
     pub user: Option<Text<'a>>,
     /// The password of `scheme://user:password@host`.
     pub password: Option<Text<'a>>,
+    /// The host of `scheme://host:port/…`, without user-info or port.
+    pub host: Option<Text<'a>>,
     /// The path, including matrix parameters (`;jsessionid=…`).
     pub path: Text<'a>,
     /// The query string, without `?`.
@@ -26,6 +28,7 @@ pub fn split_url(url: Text<'_>) -> UrlParts<'_> {
     let mut parts = UrlParts {
         user: None,
         password: None,
+        host: None,
         path: url.slice(0..0),
         query: None,
         fragment: None,
@@ -41,6 +44,15 @@ pub fn split_url(url: Text<'_>) -> UrlParts<'_> {
             .position(|&b| matches!(b, b'/' | b'?' | b'#'))
             .map_or(bytes.len(), |p| start + p);
         let authority = &bytes[start..end];
+        let host_start = memchr::memrchr(b'@', authority).map_or(start, |at| start + at + 1);
+        // The port follows the last `:`, unless that is inside an IPv6 address (`[::1]`).
+        let host_end = match memchr::memrchr(b':', &bytes[host_start..end]) {
+            Some(colon) if !bytes[host_start + colon..end].contains(&b']') => host_start + colon,
+            _ => end,
+        };
+        if host_end > host_start {
+            parts.host = Some(url.slice(host_start..host_end));
+        }
         if let Some(at) = memchr::memrchr(b'@', authority) {
             let userinfo = start..start + at;
             match memchr::memchr(b':', &bytes[userinfo.clone()]) {

@@ -269,7 +269,8 @@ impl Detector {
         }
         let before = out.len();
         walk.finish(out);
-        let facts = (out.len() > before).then(|| record_facts(line, record, format));
+        let facts =
+            (out.len() > before).then(|| record_facts(line, record, format, &out[before..]));
         if let Some(facts) = &facts {
             for detection in &mut out[before..] {
                 mark_browser_use(detection, facts.request_path.as_deref());
@@ -304,8 +305,27 @@ fn mark_browser_use(detection: &mut Detection, request_path: Option<&[u8]>) {
     }
 }
 
-fn record_facts(line: &[u8], record: &Record, format: Option<&'static str>) -> RecordFacts {
+/// Facts about `record` for the findings `found` in it.
+fn record_facts(
+    line: &[u8],
+    record: &Record,
+    format: Option<&'static str>,
+    found: &[Detection],
+) -> RecordFacts {
     let bytes = |r: &Option<std::ops::Range<usize>>| r.clone().map(|r| line[r].to_vec());
+    let target = record
+        .fields
+        .iter()
+        .find(|f| f.shape == Shape::RequestTarget)
+        .map(|f| split_url(Text::raw(&line[f.span.clone()], f.span.start)));
+    let path_span = target
+        .filter(|t| !t.path.is_empty())
+        .map(|t| t.path.origin_of(0)..t.path.origin_of(0) + t.path.len());
+    let host_header = record
+        .fields
+        .iter()
+        .find(|f| matches!(&f.name, FieldName::Header(h) if h == "host"))
+        .map(|f| line[f.span.clone()].to_vec());
     RecordFacts {
         format,
         timestamp: record
@@ -316,14 +336,13 @@ fn record_facts(line: &[u8], record: &Record, format: Option<&'static str>) -> R
         method: bytes(&record.method),
         status: record.status,
         user_agent: bytes(&record.user_agent).filter(|ua| ua != b"-"),
-        request_path: record
-            .fields
-            .iter()
-            .find(|f| f.shape == Shape::RequestTarget)
-            .map(|f| {
-                let target = Text::raw(&line[f.span.clone()], f.span.start);
-                decode(split_url(target).path, Context::Path).bytes
-            }),
+        request_path: target.map(|t| decode(t.path, Context::Path).bytes),
+        path: path_span.clone().map(|span| masked_copy(line, span, found)),
+        path_in_clear: path_span.map(|span| Secret::new(line[span].to_vec())),
+        host: bytes(&record.host)
+            .or(host_header)
+            .or_else(|| target.and_then(|t| t.host).map(|h| h.bytes.to_vec()))
+            .filter(|h| !h.is_empty() && h != b"-"),
     }
 }
 
@@ -368,6 +387,44 @@ impl ParamName {
     fn any(&self, f: impl Fn(&[u8]) -> bool) -> bool {
         self.forms().any(f)
     }
+}
+
+/// The bytes of `line` in `span`, with the raw bytes of every credential `found` in the line
+/// replaced by its redacted form (`ghp_…cD47`).
+fn masked_copy(line: &[u8], span: std::ops::Range<usize>, found: &[Detection]) -> Vec<u8> {
+    let mut masks: Vec<(std::ops::Range<usize>, &Detection)> = found
+        .iter()
+        .flat_map(|d| d.spans.iter().map(move |s| (s.clone(), d)))
+        .filter(|(s, _)| s.start < span.end && s.end > span.start)
+        .collect();
+    masks.sort_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)));
+    let mut out = Vec::with_capacity(span.len());
+    let mut pos = span.start;
+    for (mask, detection) in masks {
+        if mask.end <= pos {
+            // Inside a span already masked.
+            continue;
+        }
+        let start = mask.start.max(pos);
+        out.extend_from_slice(&line[pos..start]);
+        let prefix = detection.rule.prefix_of(detection.secret.expose());
+        let redacted = detection.secret.redacted(prefix);
+        // A credential that starts before the span (`hooks.slack.com/services/…` around a
+        // path) shows only what of its clear prefix lies inside it.
+        let clipped = start - mask.start;
+        let shown = match prefix {
+            _ if clipped == 0 => Some(redacted.as_str()),
+            Some(p) if line.get(mask.start..mask.start + p.len()) == Some(p.as_bytes()) => {
+                redacted.get(clipped.min(p.len())..)
+            }
+            _ => None,
+        };
+        let shown = shown.unwrap_or_else(|| redacted.find('…').map_or("…", |at| &redacted[at..]));
+        out.extend_from_slice(shown.as_bytes());
+        pos = mask.end.min(span.end);
+    }
+    out.extend_from_slice(&line[pos..span.end]);
+    out
 }
 
 /// True when the credential at `range` is not part of a longer run of letters and digits: an

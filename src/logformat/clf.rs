@@ -40,16 +40,20 @@ pub fn parse(line: &[u8], variant: Variant) -> Option<Record> {
 /// Parses the standard fields of one line: the record, and where the rest of the line starts.
 pub fn parse_with_rest(line: &[u8], variant: Variant) -> Option<(Record, usize)> {
     let mut cursor = Cursor::new(line);
+    let mut host = None;
     if variant == Variant::VhostCombined {
         // `%v:%p` (Apache's vhost_combined), or `%v` alone.
-        let vhost = cursor.token()?;
-        let vhost = &line[vhost];
+        let span = cursor.token()?;
+        let vhost = &line[span.clone()];
         if let Some(colon) = memchr::memrchr(b':', vhost) {
             if !is_digits(&vhost[colon + 1..]) {
                 return None;
             }
+            host = Some(span.start..span.start + colon);
         } else if !vhost.iter().any(u8::is_ascii_alphabetic) {
             return None;
+        } else {
+            host = Some(span);
         }
     }
     let client = cursor.token()?;
@@ -71,6 +75,7 @@ pub fn parse_with_rest(line: &[u8], variant: Variant) -> Option<(Record, usize)>
         time: Some((TimeSyntax::Clf, time)),
         status,
         size: std::str::from_utf8(size).ok().and_then(|s| s.parse().ok()),
+        host,
         ..Record::default()
     };
     record.add_request_line(line, request);

@@ -340,6 +340,9 @@ pub struct Record {
     pub size: Option<u64>,
     /// User agent.
     pub user_agent: Option<Range<usize>>,
+    /// The host the request was sent to (virtual host, `host:` of nginx errors), when the
+    /// format logs it apart from the fields (a logged `Host` header is one of the fields).
+    pub host: Option<Range<usize>>,
     /// The fields to scan for credentials.
     pub fields: Vec<Field>,
 }
@@ -410,9 +413,14 @@ impl Record {
 
     /// Applies `f` to every range of the record.
     pub(crate) fn map_ranges(&mut self, f: impl Fn(Range<usize>) -> Range<usize>) {
-        for r in [&mut self.client, &mut self.method, &mut self.user_agent]
-            .into_iter()
-            .flatten()
+        for r in [
+            &mut self.client,
+            &mut self.method,
+            &mut self.user_agent,
+            &mut self.host,
+        ]
+        .into_iter()
+        .flatten()
         {
             *r = f(r.clone());
         }

@@ -68,6 +68,7 @@ fn context(line: &[u8], mut pos: usize, record: &mut Record) {
         };
         match key {
             b"client" => record.client = Some(value),
+            b"host" => record.host = Some(value),
             b"request" => record.add_request_line(line, value),
             b"subrequest" => record.push(
                 line,

@@ -33,6 +33,10 @@ pub struct JsonFinding<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     method: Option<Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_agent: Option<Bytes>,
@@ -68,6 +72,10 @@ impl<'a> JsonFinding<'a> {
             timestamp: record.timestamp.as_deref(),
             client: bytes(&record.client),
             method: bytes(&record.method),
+            host: bytes(&record.host),
+            path: record
+                .shown_path(options.show_secrets)
+                .map(|p| Bytes(p.to_vec())),
             status: record.status,
             user_agent: bytes(&record.user_agent),
             source: options.label.as_deref(),

@@ -324,6 +324,9 @@ struct Group {
     secret: String,
     timestamp: Option<String>,
     client: Option<String>,
+    /// The first finding's request host and path (its secrets masked unless shown).
+    host: Option<String>,
+    path: Option<String>,
     details: Details,
     /// (line, column) of the first findings, as many as the caps allow.
     locations: Vec<(u64, usize)>,
@@ -609,6 +612,10 @@ impl Report for SarifReport<'_> {
                     secret: shown_secret(finding, &self.options).to_display(),
                     timestamp: record.timestamp.clone(),
                     client: record.client.as_deref().map(display_bytes),
+                    host: record.host.as_deref().map(display_bytes),
+                    path: record
+                        .shown_path(self.options.show_secrets)
+                        .map(display_bytes),
                     details: finding.details.clone(),
                     locations: Vec::new(),
                     occurrences: 0,
@@ -970,6 +977,8 @@ impl Serialize for Results<'_> {
                     occurrences: group.occurrences,
                     timestamp: group.timestamp.as_deref(),
                     client: group.client.as_deref(),
+                    host: group.host.as_deref(),
+                    path: group.path.as_deref(),
                     source: self.label,
                     details: &group.details,
                 },
@@ -1027,6 +1036,10 @@ struct ResultProperties<'a> {
     timestamp: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     client: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
     #[serde(skip_serializing_if = "Details::is_empty")]
