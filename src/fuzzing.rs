@@ -65,9 +65,14 @@ fn assert_record_within(record: &Record, line: &[u8]) {
     for field in &record.fields {
         assert_within(&field.span, len, "field span");
     }
-    for range in [&record.client, &record.method, &record.protocol]
-        .into_iter()
-        .flatten()
+    for range in [
+        &record.client,
+        &record.method,
+        &record.protocol,
+        &record.host,
+    ]
+    .into_iter()
+    .flatten()
     {
         assert_within(range, len, "record range");
     }
