@@ -373,7 +373,7 @@ fn no_byte_written_for_inputs_full_of_secrets_holds_one() {
     // The note about the cut line (a 9 MiB line takes a while in a debug build: once).
     let run = scan_within_limit(&["--no-progress", "--format", "jsonl", path_str(&long)]);
     assert!(
-        run.stderr.contains("note: 1 line(s) longer than"),
+        run.stderr.contains("note: 1 line longer than"),
         "{}",
         run.stderr
     );

@@ -180,10 +180,13 @@ pub fn describe(outcome: &FileOutcome, verbose: bool) -> Option<String> {
                 ));
             }
             if tally.unsettled_lines > 0 {
+                let one = tally.unsettled_lines == 1;
                 line.push_str(&format!(
-                    "; {} line(s) still looked like they held a credential after {} rounds of masking: check them",
-                    tally.unsettled_lines,
-                    super::line::MAX_ROUNDS
+                    "; {} still looked like {} a credential after {} rounds of masking: check {}",
+                    crate::printable::counted(tally.unsettled_lines, "line"),
+                    if one { "it held" } else { "they held" },
+                    super::line::MAX_ROUNDS,
+                    if one { "it" } else { "them" },
                 ));
             }
             let listed = &tally.secrets[..tally.secrets.len().min(LISTED_SECRETS)];

@@ -485,9 +485,16 @@ impl<'w> SarifReport<'w> {
                 message: Text {
                     text: format!(
                         "Only the first {} results are in this log, the most a run may hold for \
-                         GitHub code scanning: {at_least}{} further results ({} findings) were \
-                         left out. Use --format jsonl to see every finding.",
-                        self.limits.results, self.dropped_results, self.dropped_findings
+                         GitHub code scanning: {at_least}{} ({}) {} left out. Use --format \
+                         jsonl to see every finding.",
+                        self.limits.results,
+                        crate::printable::counted(self.dropped_results, "further result"),
+                        crate::printable::counted(self.dropped_findings, "finding"),
+                        if self.dropped_results == 1 {
+                            "was"
+                        } else {
+                            "were"
+                        },
                     ),
                 },
             });

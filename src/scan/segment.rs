@@ -481,8 +481,11 @@ fn truncated_note(input: &InputFile, lines: u64) -> Notice {
     Notice::Note {
         path: input.display.clone(),
         message: format!(
-            "{lines} line(s) longer than {} MiB were matched on their first {} MiB only",
+            "{} longer than {} MiB {} matched on {} first {} MiB only",
+            crate::printable::counted(lines, "line"),
             input::MAX_LINE_LEN >> 20,
+            if lines == 1 { "was" } else { "were" },
+            if lines == 1 { "its" } else { "their" },
             input::MAX_LINE_LEN >> 20
         ),
     }
