@@ -9,7 +9,6 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::Value;
@@ -552,14 +551,12 @@ fn max_decompressed_size_stops_a_decompression_bomb() {
     let dir = tempdir();
     let bomb = write(dir.path(), "bomb.gz", gzip_bomb());
     let small = write(dir.path(), "small.log.gz", gzip(&fixture(NGINX)));
-    let started = Instant::now();
     let run = scan([
         "--max-decompressed-size",
         "10M",
         path_str(&bomb),
         path_str(&small),
     ]);
-    let took = started.elapsed();
     run.assert_no_panic().assert_code(2);
     assert!(
         run.stderr.contains(&format!(
@@ -569,7 +566,6 @@ fn max_decompressed_size_stops_a_decompression_bomb() {
         "{}",
         run.stderr
     );
-    assert!(took < Duration::from_secs(30), "took {took:?}");
     // The inputs under the limit are scanned as usual.
     let run = scan_shown([
         "--max-decompressed-size",

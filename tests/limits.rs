@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::*;
 
@@ -14,13 +13,10 @@ fn path_str(p: &Path) -> &str {
     p.to_str().expect("temporary paths are UTF-8")
 }
 
-/// Runs `scan ARGS` and checks it took less than `limit` (debug builds are slow: the limits are
-/// loose; a quadratic or exponential blow-up takes hours, not seconds).
-fn scan_within<const N: usize>(limit: Duration, args: [&str; N]) -> Run {
-    let started = Instant::now();
+/// Runs `scan ARGS` and checks it did not panic. A quadratic or exponential blow-up would take
+/// hours and hang the test run; speed itself is measured by `scripts/hostile-inputs.sh`.
+fn scan_no_panic<const N: usize>(args: [&str; N]) -> Run {
     let run = scan(args);
-    let took = started.elapsed();
-    assert!(took < limit, "took {took:?}:\n{}", run.stderr);
     run.assert_no_panic();
     run
 }
@@ -38,10 +34,7 @@ fn a_line_longer_than_the_limit_is_matched_on_its_start_counted_and_noted() {
     );
     log.push(b'\n');
     let file = write(dir.path(), "huge.log", &log);
-    let run = scan_within(
-        Duration::from_secs(60),
-        ["--format", "jsonl", "--show-secrets", path_str(&file)],
-    );
+    let run = scan_no_panic(["--format", "jsonl", "--show-secrets", path_str(&file)]);
     run.assert_code(1);
     let found: Vec<(u64, String)> = run
         .findings()
@@ -108,10 +101,7 @@ fn nested_urls_are_followed_to_the_decoding_depth_and_no_deeper() {
     .join("\n")
         + "\n";
     let file = write(dir.path(), "nested.log", log);
-    let run = scan_within(
-        Duration::from_secs(60),
-        ["--format", "jsonl", "--show-secrets", path_str(&file)],
-    );
+    let run = scan_no_panic(["--format", "jsonl", "--show-secrets", path_str(&file)]);
     run.assert_code(1);
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
     let findings = run.findings();
@@ -144,10 +134,7 @@ fn ten_megabytes_of_percent_25_finish_quickly() {
         ]
         .concat(),
     );
-    let run = scan_within(
-        Duration::from_secs(60),
-        ["--format", "jsonl", path_str(&file)],
-    );
+    let run = scan_no_panic(["--format", "jsonl", path_str(&file)]);
     run.assert_code(0);
     assert!(run.stdout.is_empty());
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
@@ -175,17 +162,14 @@ fn a_user_regex_cannot_make_a_huge_line_take_quadratic_time() {
     log.extend_from_slice(combined_line("/x?v=zxcvbnml").as_bytes());
     log.push(b'\n');
     let file = write(dir.path(), "letters.log", &log);
-    let run = scan_within(
-        Duration::from_secs(90),
-        [
-            "--config",
-            path_str(&config),
-            "--format",
-            "jsonl",
-            "--show-secrets",
-            path_str(&file),
-        ],
-    );
+    let run = scan_no_panic([
+        "--config",
+        path_str(&config),
+        "--format",
+        "jsonl",
+        "--show-secrets",
+        path_str(&file),
+    ]);
     run.assert_code(1);
     let findings = run.findings();
     let found: Vec<(u64, &str, &str)> = findings
@@ -221,14 +205,11 @@ severity = "low"
 examples = ["x"]
 "#,
     );
-    let run = scan_within(
-        Duration::from_secs(30),
-        [
-            "--config",
-            path_str(&config),
-            "fixtures/apache/access_common.log",
-        ],
-    );
+    let run = scan_no_panic([
+        "--config",
+        path_str(&config),
+        "fixtures/apache/access_common.log",
+    ]);
     run.assert_code(2);
     assert!(run.stdout.is_empty());
     let stderr = run.stderr.to_lowercase();
@@ -274,7 +255,7 @@ fn a_decompression_bomb_streams_in_bounded_memory() {
     let args = ["scan", "--no-progress", path_str(&bomb)];
     let Some((code, kib, stderr)) = peak_rss_kib(&args) else {
         eprintln!("SKIPPED the memory measurement: /usr/bin/time (GNU time) is not installed; only the exit code is checked");
-        let run = scan_within(Duration::from_secs(300), ["--no-progress", path_str(&bomb)]);
+        let run = scan_no_panic(["--no-progress", path_str(&bomb)]);
         run.assert_code(0);
         return;
     };
