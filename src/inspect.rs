@@ -2,11 +2,15 @@
 //! (or chosen), how many lines it has and how many of them were recognised in that format, and
 //! the first line that was not.
 //!
-//! A line counts as recognised only when it parses in the file's own format with all of that
-//! format's required fields (not when a second-chance parse in another format, or raw text,
-//! would have been used). Blank lines and `#` comment lines that the format does not define are
-//! counted apart (`blank`) and are not "first unrecognised". Nothing here looks for credentials.
+//! Files are read by the same line searcher as `scan` ([`crate::search`]), with the line counter
+//! as its sink, so both agree on the format and on every line. A line counts as recognised when
+//! `scan` reads it as a record: in the file's own format with all of that format's required
+//! fields, or in another known format (a JSON line in an access log); not when it is read as
+//! text (no known shape, or only a syslog or container wrapper around text). Blank lines and `#`
+//! comment lines that the format does not define are counted apart (`blank`) and are not "first
+//! unrecognised". Nothing here looks for credentials.
 
+use std::convert::Infallible;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -15,11 +19,12 @@ use serde::Serialize;
 
 use crate::cli::{InspectArgs, InspectFormat};
 use crate::input::{
-    self, classify, sniff_compression, BlockReader, Content, DisplayPath, InputFile, Member,
-    MemberContent, ReadError, Source, WalkOptions, Walked,
+    self, sniff_compression, DisplayPath, InputFile, Member, MemberContent, ReadError, Source,
+    WalkOptions, Walked,
 };
-use crate::logformat::{FormatChoice, FormatMap, LogType, Parser};
-use crate::report::Bytes;
+use crate::logformat::{FormatChoice, FormatMap, LogType, Parser, Reading};
+use crate::printable::Bytes;
+use crate::search::{self, LineSink, Lines, Matched, Searched, StreamSettings};
 
 /// What logleaks makes of one file (or archive member).
 #[derive(Clone, Debug, Serialize)]
@@ -34,8 +39,10 @@ pub struct FileReport {
     pub wrapper: Option<&'static str>,
     /// Lines (as `scan` counts them).
     pub lines: u64,
-    /// Lines recognised in the format.
+    /// Lines read as records: in the format, or in another known format.
     pub recognized: u64,
+    /// Of those, lines read in another known format than the file's.
+    pub other_format: u64,
     /// Blank lines and `#` comment lines outside the format.
     pub blank: u64,
     /// The first line (1-based) that is neither recognised nor blank or a comment.
@@ -54,6 +61,7 @@ impl FileReport {
             wrapper: None,
             lines: 0,
             recognized: 0,
+            other_format: 0,
             blank: 0,
             first_unrecognized: None,
             note: None,
@@ -66,41 +74,57 @@ impl FileReport {
 pub struct LineCounts {
     /// Lines.
     pub lines: u64,
-    /// Lines recognised.
+    /// Lines recognised (read as records).
     pub recognized: u64,
+    /// Of those, lines read in another known format.
+    pub other_format: u64,
     /// Blank and comment lines not recognised.
     pub blank: u64,
     /// The first other line.
     pub first_unrecognized: Option<u64>,
 }
 
-impl LineCounts {
-    /// Counts the lines of one block (whole lines) with `parser`, which sees every line in order.
-    pub fn add_block(&mut self, parser: &mut Parser, block: &[u8]) {
-        let mut start = 0;
-        while start < block.len() {
-            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |p| start + p);
-            let line = block[start..end]
-                .strip_suffix(b"\r")
-                .unwrap_or(&block[start..end]);
-            self.add_line(parser, line);
-            start = end + 1;
-        }
+/// The line counter: the sink of `inspect`, shown every line of a stream and no detection.
+#[derive(Debug, Default)]
+struct LineCounter {
+    counts: LineCounts,
+    /// The stream's format, once the searcher has chosen it.
+    parser: Option<Parser>,
+}
+
+impl LineSink for LineCounter {
+    type Error = Infallible;
+    const LINES: Lines = Lines::Every;
+    const DETECT: bool = false;
+    const PASSTHRU: bool = false;
+
+    fn begin(&mut self, parser: &Parser) -> Result<(), Infallible> {
+        self.parser = Some(parser.clone());
+        Ok(())
     }
 
-    fn add_line(&mut self, parser: &mut Parser, line: &[u8]) {
-        self.lines += 1;
-        parser.observe(line);
-        if parser.parse_recognized(line).is_some_and(|(_, ok)| ok) {
-            self.recognized += 1;
-            return;
+    fn matched(&mut self, line: &mut Matched<'_, '_>) -> Result<(), Infallible> {
+        let counts = &mut self.counts;
+        counts.lines = line.number;
+        match line.reading {
+            Reading::Own => {
+                counts.recognized += 1;
+                return Ok(());
+            }
+            Reading::Other => {
+                counts.recognized += 1;
+                counts.other_format += 1;
+                return Ok(());
+            }
+            Reading::Text => {}
         }
-        let trimmed = line.trim_ascii();
-        if trimmed.is_empty() || trimmed.starts_with(b"#") || line.iter().all(|&b| b == 0) {
-            self.blank += 1;
-        } else if self.first_unrecognized.is_none() {
-            self.first_unrecognized = Some(self.lines);
+        let trimmed = line.line.trim_ascii();
+        if trimmed.is_empty() || trimmed.starts_with(b"#") || line.line.iter().all(|&b| b == 0) {
+            counts.blank += 1;
+        } else if counts.first_unrecognized.is_none() {
+            counts.first_unrecognized = Some(line.number);
         }
+        Ok(())
     }
 }
 
@@ -115,10 +139,7 @@ pub struct InspectOptions {
 
 impl InspectOptions {
     fn choice(&self, input: &InputFile) -> Option<FormatChoice> {
-        match self.log_type {
-            Some(t) => Some(FormatChoice::Type(t)),
-            None => self.formats.choice_for(input.display.path()).cloned(),
-        }
+        search::format_choice(self.log_type, &self.formats, input.display.path())
     }
 }
 
@@ -197,50 +218,41 @@ fn inspect_member(
             return ControlFlow::Continue(());
         }
     };
-    let crate::logformat::DetectionHead { head, reader } =
-        crate::logformat::read_detection_head(reader);
-    let mut blocks = BlockReader::new(reader);
-    let mut parser: Option<Parser> = None;
-    let mut counts = LineCounts::default();
+    let choice = options.choice(input);
+    let settings = StreamSettings::new(None, choice.as_ref());
+    let mut counter = LineCounter::default();
+    let Ok(searched) = search::search_reader(reader, &settings, &mut counter);
     let mut flow = ControlFlow::Continue(());
-    loop {
-        let block = match blocks.next_block() {
-            Ok(Some(block)) => block,
-            Ok(None) => break,
-            Err(e) => {
-                let problem = input::read_problem(&e, counts.lines);
+    match searched {
+        Searched::NotText(what) => report.note = Some(format!("skipped: not a text log ({what})")),
+        Searched::Archive(kind) => {
+            report.note = Some(format!("skipped: a {} archive", kind.name()))
+        }
+        Searched::Read(read) => {
+            if let Some(e) = &read.error {
+                let problem = input::read_problem(e, read.lines);
                 problems.push(format!("{}: {}", input.display, problem.message));
                 report.note = Some(problem.message);
                 if problem.ends_input {
                     flow = ControlFlow::Break(());
                 }
-                break;
             }
-        };
-        let parser = match &mut parser {
-            Some(p) => p,
-            None => {
-                if let Content::Binary(what) = classify(block.bytes) {
-                    report.note = Some(format!("skipped: not a text log ({what})"));
-                    break;
-                }
-                let detected =
-                    Parser::for_input(options.choice(input).as_ref(), &head).without_fallback();
-                report.format = Some(detected.log_type().name().to_string());
-                report.wrapper = detected.wrapper().map(|w| w.log_type().name());
-                parser.insert(detected)
-            }
-        };
-        counts.add_block(parser, block.bytes);
+            report.lines = read.lines;
+        }
     }
-    if report.format.is_none() && report.note.is_none() {
+    match &counter.parser {
+        Some(parser) => {
+            report.format = Some(parser.log_type().name().to_string());
+            report.wrapper = parser.wrapper().map(|w| w.log_type().name());
+        }
         // An empty input.
-        report.format = Some(LogType::Raw.name().to_string());
+        None if report.note.is_none() => report.format = Some(LogType::Raw.name().to_string()),
+        None => {}
     }
-    report.lines = counts.lines;
-    report.recognized = counts.recognized;
-    report.blank = counts.blank;
-    report.first_unrecognized = counts.first_unrecognized;
+    report.recognized = counter.counts.recognized;
+    report.other_format = counter.counts.other_format;
+    report.blank = counter.counts.blank;
+    report.first_unrecognized = counter.counts.first_unrecognized;
     reports.push(report);
     flow
 }
@@ -267,8 +279,8 @@ pub fn write_table(out: &mut impl Write, reports: &[FileReport]) -> io::Result<(
         .max(6);
     writeln!(
         out,
-        "{:<width$}  {:<11}  {:<format_width$}  {:>9}  {:>10}  {:>6}  {:>7}  FIRST UNRECOGNIZED",
-        "FILE", "COMPRESSION", "FORMAT", "LINES", "RECOGNIZED", "%", "BLANK"
+        "{:<width$}  {:<11}  {:<format_width$}  {:>9}  {:>10}  {:>6}  {:>7}  {:>7}  FIRST UNRECOGNIZED",
+        "FILE", "COMPRESSION", "FORMAT", "LINES", "RECOGNIZED", "%", "OTHER", "BLANK"
     )?;
     for (r, name) in reports.iter().zip(&names) {
         let percent = match r.lines.checked_sub(r.blank) {
@@ -282,11 +294,12 @@ pub fn write_table(out: &mut impl Write, reports: &[FileReport]) -> io::Result<(
         };
         writeln!(
             out,
-            "{name:<width$}  {:<11}  {:<format_width$}  {:>9}  {:>10}  {percent:>6}  {:>7}  {first}",
+            "{name:<width$}  {:<11}  {:<format_width$}  {:>9}  {:>10}  {percent:>6}  {:>7}  {:>7}  {first}",
             r.compression,
             format_of(r),
             r.lines,
             r.recognized,
+            r.other_format,
             r.blank,
         )?;
     }
@@ -350,10 +363,16 @@ mod tests {
     use super::*;
 
     fn counts(text: &str) -> (String, LineCounts) {
-        let mut parser = Parser::for_input(None, text.as_bytes()).without_fallback();
-        let mut counts = LineCounts::default();
-        counts.add_block(&mut parser, text.as_bytes());
-        (parser.describe(), counts)
+        let mut counter = LineCounter::default();
+        let settings = StreamSettings::new(None, None);
+        let Ok(searched) =
+            search::search_reader(Box::new(text.as_bytes()), &settings, &mut counter);
+        let Searched::Read(read) = searched else {
+            panic!("not read: {searched:?}");
+        };
+        let mut counts = counter.counts;
+        counts.lines = read.lines;
+        (counter.parser.unwrap().describe(), counts)
     }
 
     #[test]
@@ -367,10 +386,22 @@ mod tests {
             LineCounts {
                 lines: 6,
                 recognized: 3,
+                other_format: 0,
                 blank: 2,
                 first_unrecognized: Some(5),
             }
         );
+    }
+
+    #[test]
+    fn lines_read_in_another_format_are_recognised_as_such() {
+        let line = r#"203.0.113.9 - - [27/Nov/2026:10:00:00 +0000] "GET /a HTTP/1.1" 200 12 "-" "curl/8.0""#;
+        let json = r#"{"remote_addr":"203.0.113.9","request":"GET /b?x=1 HTTP/1.1","status":200}"#;
+        let text = format!("{line}\n{json}\n{line}\nfree text\n");
+        let (format, c) = counts(&text);
+        assert_eq!(format, "combined");
+        assert_eq!((c.recognized, c.other_format), (3, 1));
+        assert_eq!(c.first_unrecognized, Some(4));
     }
 
     #[test]

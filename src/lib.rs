@@ -4,8 +4,9 @@
 //! A log line travels one way: [`input`] (bytes from files, stdin, gzip) → [`logformat`] (the
 //! fields of a record) → [`decode`] (values as the server saw them) → [`rules`] and [`detect`]
 //! (which credentials are there) → [`finding`] (one leak, redacted) → [`report`] (table, JSON).
-//! [`scan`] runs that flow in parallel with a deterministic output order; [`redact`] runs it to
-//! write the logs back with every credential masked.
+//! [`search`] is the one line searcher every command reads logs with; [`scan`] runs it in
+//! parallel with a deterministic output order; [`redact`] runs it to write the logs back with
+//! every credential masked; [`inspect`] to say what logleaks makes of each file.
 
 pub mod app;
 pub mod cli;

@@ -107,7 +107,7 @@ fn every_fixture_is_detected_and_recognised() {
             2,
             2,
         ),
-        ("mixed/access-and-error.log", "combined", None, 3, 2),
+        ("mixed/access-and-error.log", "combined", None, 3, 3),
         (
             "modsecurity/modsec_audit.log",
             "modsecurity_audit",
@@ -152,8 +152,10 @@ fn every_fixture_is_detected_and_recognised() {
         assert_eq!(r["lines"], *lines, "{file}");
         assert_eq!(r["recognized"], *recognized, "{file}");
     }
-    // The interleaved file: its nginx error line is the first one not in its format.
-    assert_eq!(files["mixed/access-and-error.log"]["first_unrecognized"], 2);
+    // The interleaved file: its nginx error line is read in that format, as scan reads it.
+    let mixed = &files["mixed/access-and-error.log"];
+    assert_eq!(mixed["other_format"], 1);
+    assert_eq!(mixed["first_unrecognized"], Value::Null);
     assert_eq!(
         files["iis/u_ex261127.log"]["first_unrecognized"],
         Value::Null
@@ -172,10 +174,89 @@ fn chosen_formats_are_inspected_as_such() {
     ]);
     assert_eq!(list[0]["format"], "custom");
     assert_eq!(list[0]["recognized"], 2);
+    // Forced to another type, its lines are still read as combined (scan reads them so): they
+    // are recognised, in another format than the one chosen.
     let (_, list) = inspect(&["--log-type", "nginx_error", &file]);
     assert_eq!(list[0]["format"], "nginx_error");
-    assert_eq!(list[0]["recognized"], 0);
-    assert_eq!(list[0]["first_unrecognized"], 1);
+    assert_eq!(list[0]["recognized"], 2);
+    assert_eq!(list[0]["other_format"], 2);
+    let (_, list) = inspect(&[
+        "--log-type",
+        "nginx_error",
+        "fixtures/apache/access_common.log",
+    ]);
+    assert_eq!(list[0]["format"], "nginx_error");
+    assert_eq!(list[0]["other_format"], list[0]["recognized"]);
+}
+
+/// Runs `logleaks scan --format jsonl` on `file`: the `format` of each finding, in order.
+fn scanned_formats(file: &std::path::Path) -> Vec<String> {
+    let output = logleaks()
+        .args(["scan", "--no-config", "--no-progress", "--format", "jsonl"])
+        .arg(file)
+        .output()
+        .expect("logleaks runs");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    String::from_utf8(output.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(|line| {
+            let finding: Value = serde_json::from_str(line).expect("a JSON finding");
+            finding["format"].as_str().expect("a format").to_string()
+        })
+        .collect()
+}
+
+/// A combined log line with a credential in its query.
+fn combined_line(i: u32) -> String {
+    format!("203.0.113.{i} - - [27/Nov/2026:10:00:0{i} +0000] \"GET /sync?api_key=9f4c2e7a1b3d5f6081726354a9b8c7d{i} HTTP/1.1\" 200 12 \"-\" \"curl/8.0\"\n")
+}
+
+/// logrotate's `copytruncate` leaves NULs where the old content was; the writer goes on after
+/// them. inspect and scan both read the lines after them in their format, however many NULs
+/// there are.
+#[test]
+fn a_copytruncated_log_is_inspected_as_scan_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("access.log");
+    let mut log = vec![0u8; 200_000];
+    for i in 1..=3 {
+        log.extend_from_slice(combined_line(i).as_bytes());
+    }
+    std::fs::write(&path, &log).expect("written");
+    let (code, list) = inspect(&[path.to_str().expect("UTF-8")]);
+    assert_eq!(code, Some(0));
+    assert_eq!(list[0]["format"], "combined", "{list:?}");
+    assert_eq!(list[0]["lines"], 3);
+    assert_eq!(list[0]["recognized"], 3);
+    assert_eq!(list[0]["other_format"], 0);
+    assert_eq!(list[0]["first_unrecognized"], Value::Null);
+    assert_eq!(scanned_formats(&path), ["combined"; 3]);
+}
+
+/// A line that scan reads in another known format (a Traefik JSON line in a Traefik access log)
+/// counts as recognised in inspect, in another format.
+#[test]
+fn a_line_scan_reads_in_another_format_counts_as_recognised() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("traefik.log");
+    let clf = |i: u32| {
+        format!("198.51.100.{i} - - [27/Nov/2026:10:00:0{i} +0000] \"GET /app.js?api_key=5e1d9c3b7a2f4e6d8c0b1a2f3e4d5c6{i} HTTP/1.1\" 200 40210 \"-\" \"Mozilla/5.0\" 104{i} \"web@docker\" \"http://172.18.0.5:80\" 3ms\n")
+    };
+    let json = r#"{"ClientAddr":"198.51.100.9:40112","ClientHost":"198.51.100.9","DownstreamStatus":200,"RequestHost":"shop.example.com","RequestMethod":"GET","RequestPath":"/export?api_key=0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d","RequestProtocol":"HTTP/1.1","RouterName":"shop@docker","StartUTC":"2026-11-27T10:00:05Z"}"#;
+    let log = format!("{}{}{json}\n{}", clf(1), clf(2), clf(3));
+    std::fs::write(&path, log).expect("written");
+    let (code, list) = inspect(&[path.to_str().expect("UTF-8")]);
+    assert_eq!(code, Some(0));
+    assert_eq!(list[0]["format"], "traefik", "{list:?}");
+    assert_eq!(list[0]["lines"], 4);
+    assert_eq!(list[0]["recognized"], 4);
+    assert_eq!(list[0]["other_format"], 1);
+    assert_eq!(list[0]["first_unrecognized"], Value::Null);
+    assert_eq!(
+        scanned_formats(&path),
+        ["traefik", "traefik", "traefik_json", "traefik"]
+    );
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //!
 //! Blocks end just after a `\n` (or at the end of the input). A line longer than
 //! [`MAX_LINE_LEN`] is cut there: its start is returned as one line on its own, and the rest of
-//! it, up to its `\n`, is skipped and counted in [`BlockReader::truncated_lines`].
+//! it, up to its `\n`, is skipped and counted in [`BlockReader::truncated_lines`]; or, when every
+//! byte must be handed out ([`BlockReader::keep_long_lines`]), it comes in pieces of at most that
+//! size, each marked as going on in the next block.
 //!
 //! Blocks are either borrowed from the reader ([`BlockReader::next_block`]) or handed over with
 //! their buffer ([`BlockReader::next_owned`]), so that another thread can scan them without a copy.
@@ -27,6 +29,10 @@ pub struct BlockReader<R> {
     end: usize,
     eof: bool,
     skipping: bool,
+    /// Hand out the rest of a long line in pieces instead of skipping it.
+    keep_long_lines: bool,
+    /// The next block starts inside a line that the last block began.
+    continuing: bool,
     max_line: usize,
     /// Bytes of the input consumed before the current block.
     offset: u64,
@@ -66,6 +72,25 @@ pub struct Block<'a> {
     pub bytes: &'a [u8],
     /// Offset of the block's first byte in the input.
     pub offset: u64,
+    /// True when the block starts inside a line begun in the previous block (only with
+    /// [`BlockReader::keep_long_lines`]).
+    pub continues: bool,
+    /// True when the block's last line goes on in the next block (only with
+    /// [`BlockReader::keep_long_lines`]).
+    pub open: bool,
+}
+
+impl<'a> Block<'a> {
+    /// Whole lines from elsewhere (a block handed over with its buffer, part of a block), at
+    /// offset 0.
+    pub fn of_lines(bytes: &'a [u8]) -> Self {
+        Block {
+            bytes,
+            offset: 0,
+            continues: false,
+            open: false,
+        }
+    }
 }
 
 impl<R: Read> BlockReader<R> {
@@ -86,6 +111,8 @@ impl<R: Read> BlockReader<R> {
             end: 0,
             eof: false,
             skipping: false,
+            keep_long_lines: false,
+            continuing: false,
             max_line: max_line.max(block_size),
             offset: 0,
             truncated_lines: 0,
@@ -102,6 +129,13 @@ impl<R: Read> BlockReader<R> {
         self
     }
 
+    /// Hands out every byte: a line longer than the limit comes in pieces (see [`Block::open`]
+    /// and [`Block::continues`]) instead of being cut.
+    pub fn keep_long_lines(mut self) -> Self {
+        self.keep_long_lines = true;
+        self
+    }
+
     /// Starts by skipping everything up to and including the first `\n` (for a reader that
     /// starts in the middle of a line).
     pub fn skip_first_line(&mut self) {
@@ -110,10 +144,25 @@ impl<R: Read> BlockReader<R> {
 
     /// The next block, or `None` at the end of the input.
     pub fn next_block(&mut self) -> io::Result<Option<Block<'_>>> {
-        Ok(self.next_span(false)?.map(|(start, len, offset)| Block {
-            bytes: &self.buf[start..start + len],
+        let continues = self.continuing;
+        let Some((start, len, offset)) = self.next_span(false)? else {
+            return Ok(None);
+        };
+        let bytes = &self.buf[start..start + len];
+        // Only a piece of a long line is handed out without its line's end before the input's.
+        let open = self.keep_long_lines && bytes.last() != Some(&b'\n') && !self.at_end();
+        self.continuing = open;
+        Ok(Some(Block {
+            bytes,
             offset,
+            continues,
+            open,
         }))
+    }
+
+    /// True when every byte of the input has been handed out.
+    fn at_end(&self) -> bool {
+        self.eof && self.start == self.end && self.error.is_none()
     }
 
     /// The next block with the buffer that holds it, or `None` at the end of the input. Blocks
@@ -192,9 +241,12 @@ impl<R: Read> BlockReader<R> {
                 return Ok(Some(self.take(pending.len())));
             }
             if self.end - self.start >= self.max_line {
-                // A line longer than the limit: hand out its start, skip the rest.
-                self.truncated_lines += 1;
-                self.skipping = true;
+                // A line longer than the limit: hand out its start, skip the rest (or hand it
+                // out next).
+                if !self.keep_long_lines {
+                    self.truncated_lines += 1;
+                    self.skipping = true;
+                }
                 return Ok(Some(self.take(self.end - self.start)));
             }
             self.fill()?;

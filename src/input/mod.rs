@@ -22,7 +22,7 @@ pub use archive::{
     ReadError, ReadOptions,
 };
 pub use budget::parse_size;
-pub use classify::{classify, Content};
+pub use classify::{classify, Content, SNIFF_LEN};
 pub use failure::{read_problem, ReadFailure, ReadProblem};
 pub use identity::FileId;
 pub use lines::{count_lines, Block, BlockReader, OwnedBlock, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN};

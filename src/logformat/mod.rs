@@ -471,6 +471,17 @@ pub fn parse(log_type: LogType, line: &[u8]) -> Option<Record> {
     }
 }
 
+/// How a line was read by [`Parser::parse_reading`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// In the input's own format, with all of that format's required fields.
+    Own,
+    /// In another known format (a JSON line in an access log): its fields are read as such.
+    Other,
+    /// As text: no known format, or only a wrapper (syslog, container) around text.
+    Text,
+}
+
 /// Parses the lines of one input in one format, keeping what the format carries from line to
 /// line (IIS `#Fields:`, ModSecurity sections, partial container lines). Lines of another shape
 /// are given a second chance with every known format before they are scanned as text.
@@ -622,20 +633,32 @@ impl Parser {
     /// Parses a line: the record and the log type it was parsed as, or `None` when the line has
     /// no known shape (it is then scanned as text).
     pub fn parse(&mut self, line: &[u8]) -> Option<(Record, LogType)> {
-        if let Some(parsed) = self.parse_own(line) {
-            return Some(parsed.0);
-        }
-        if self.fallback {
-            return select::parse_any(line);
-        }
-        None
+        self.parse_reading(line).0
     }
 
-    /// Parses a line in the file's own format only; the flag says whether the line is
-    /// recognised: it has that format with all its required fields (a line of a wrapper whose
-    /// content has another shape is parsed but not recognised).
-    pub fn parse_recognized(&mut self, line: &[u8]) -> Option<(Record, bool)> {
-        self.parse_own(line).map(|((record, _), ok)| (record, ok))
+    /// Parses a line as [`Parser::parse`] does, and says how it was read.
+    pub fn parse_reading(&mut self, line: &[u8]) -> (Option<(Record, LogType)>, Reading) {
+        if let Some((parsed, own)) = self.parse_own(line) {
+            let reading = if own {
+                Reading::Own
+            } else if parsed.1.wrapper().is_none() {
+                Reading::Other
+            } else {
+                Reading::Text
+            };
+            return (Some(parsed), reading);
+        }
+        if self.fallback {
+            if let Some(parsed) = select::parse_any(line) {
+                let reading = if parsed.1.wrapper().is_none() {
+                    Reading::Other
+                } else {
+                    Reading::Text
+                };
+                return (Some(parsed), reading);
+            }
+        }
+        (None, Reading::Text)
     }
 
     fn parse_own(&mut self, line: &[u8]) -> Option<((Record, LogType), bool)> {
@@ -701,6 +724,8 @@ pub const DETECT_BYTES: usize = 64 * 1024;
 /// The start of a block that format detection looks at: its first [`DETECT_LINES`] lines, at
 /// most [`DETECT_BYTES`], as [`read_detection_head`] reads ahead.
 pub fn detection_head(block: &[u8]) -> &[u8] {
+    // The NUL bytes logrotate's `copytruncate` leaves in front of a log say nothing of its format.
+    let block = &block[leading_nuls(block)..];
     let head = &block[..block.len().min(DETECT_BYTES)];
     match memchr::memchr_iter(b'\n', head).nth(DETECT_LINES - 1) {
         Some(end) => &head[..=end],
@@ -717,20 +742,28 @@ pub fn detection_head(block: &[u8]) -> &[u8] {
 pub struct DetectionHead<'a> {
     /// The first lines, the last one whole even without a line ending when the input ends
     /// there (a block reader holds such a line back until it sees the end, so the first block
-    /// may lack it).
+    /// may lack it). NUL bytes at the very start of the input (left by logrotate's
+    /// `copytruncate`) are not part of it, however many there are.
     pub head: Vec<u8>,
     /// The whole input, from its first byte.
     pub reader: Box<dyn std::io::Read + 'a>,
 }
 
-/// Reads ahead up to [`DETECT_LINES`] lines (at most [`DETECT_BYTES`]) and gives them back
-/// first: what [`Parser::for_input`] needs, however little the input's first read returns. A
-/// read error is returned again after the bytes read before it.
+/// How many NUL bytes `bytes` starts with.
+fn leading_nuls(bytes: &[u8]) -> usize {
+    bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len())
+}
+
+/// Reads ahead up to [`DETECT_LINES`] lines (at most [`DETECT_BYTES`]) after any NUL bytes the
+/// input starts with, and gives everything back first: what [`Parser::for_input`] needs, however
+/// little the input's first read returns. The leading NULs are counted, not kept, so memory
+/// stays bounded. A read error is returned again after the bytes read before it.
 pub fn read_detection_head<'a>(mut reader: Box<dyn std::io::Read + 'a>) -> DetectionHead<'a> {
     use std::io::Read;
     let mut head = vec![0u8; DETECT_BYTES];
     let mut len = 0;
     let mut lines = 0;
+    let mut nuls = 0u64;
     let error = loop {
         if len == head.len() || lines >= DETECT_LINES {
             break None;
@@ -738,8 +771,17 @@ pub fn read_detection_head<'a>(mut reader: Box<dyn std::io::Read + 'a>) -> Detec
         match reader.read(&mut head[len..]) {
             Ok(0) => break None,
             Ok(n) => {
-                lines += memchr::memchr_iter(b'\n', &head[len..len + n]).count();
-                len += n;
+                let read = if len == 0 {
+                    // Still in the NULs the input starts with: count them and read on.
+                    let skip = leading_nuls(&head[..n]);
+                    nuls += skip as u64;
+                    head.copy_within(skip..n, 0);
+                    0..n - skip
+                } else {
+                    len..len + n
+                };
+                lines += memchr::memchr_iter(b'\n', &head[read.clone()]).count();
+                len = read.end;
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             // A live input's writer paused: detect from the lines so far.
@@ -748,7 +790,9 @@ pub fn read_detection_head<'a>(mut reader: Box<dyn std::io::Read + 'a>) -> Detec
         }
     };
     head.truncate(len);
-    let replay = std::io::Cursor::new(head.clone());
+    let replay = std::io::repeat(0)
+        .take(nuls)
+        .chain(std::io::Cursor::new(head.clone()));
     let reader: Box<dyn Read + 'a> = match error {
         None => Box::new(replay.chain(reader)),
         Some(e) => Box::new(replay.chain(FailingReader(Some(e)))),
@@ -870,6 +914,28 @@ mod tests {
         assert_eq!(t, LogType::NginxError);
         let mut strict = Parser::new(LogType::Combined).without_fallback();
         assert!(strict.parse(error.as_bytes()).is_none());
-        assert!(strict.parse_recognized(COMBINED.as_bytes()).unwrap().1);
+        assert_eq!(strict.parse_reading(COMBINED.as_bytes()).1, Reading::Own);
+        assert_eq!(parser.parse_reading(error.as_bytes()).1, Reading::Other);
+        assert_eq!(parser.parse_reading(b"free text").1, Reading::Text);
+    }
+
+    #[test]
+    fn nuls_in_front_of_a_log_are_given_back_but_not_detected() {
+        use std::io::Read;
+        let mut text = vec![0u8; 3 * DETECT_BYTES + 7];
+        let nuls = text.len();
+        for _ in 0..3 {
+            text.extend_from_slice(COMBINED.as_bytes());
+            text.push(b'\n');
+        }
+        let DetectionHead { head, mut reader } =
+            read_detection_head(Box::new(std::io::Cursor::new(text.clone())));
+        assert!(head.starts_with(COMBINED.as_bytes()));
+        assert_eq!(detect(&head), LogType::Combined);
+        let mut back = Vec::new();
+        reader.read_to_end(&mut back).unwrap();
+        assert_eq!(back, text, "every byte comes back, the NULs first");
+        assert_eq!(detect(detection_head(&text)), LogType::Combined);
+        assert!(detection_head(&text[..nuls]).is_empty());
     }
 }

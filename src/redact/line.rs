@@ -1,7 +1,8 @@
 //! One line at a time: find its credentials, mask every place they appear, and scan the masked
 //! line again until nothing is left (a bounded number of rounds). Counts what was masked.
 //!
-//! Nothing here reads or writes files: it turns the bytes of one line into masked bytes.
+//! Nothing here reads or writes files, parses or detects: it turns the bytes of one line, with
+//! what the line searcher found in them, into masked bytes.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -9,8 +10,9 @@ use std::ops::Range;
 use super::mask;
 use super::Redactor;
 use crate::detect::Detection;
+use crate::finding::RecordFacts;
 use crate::input::DisplayPath;
-use crate::logformat::{Parser, Record};
+use crate::search::Matched;
 
 /// Most rounds of masking and scanning again for one line.
 pub const MAX_ROUNDS: usize = 4;
@@ -81,9 +83,6 @@ impl Tally {
 pub struct LineRedactor<'r> {
     redactor: &'r Redactor,
     file: DisplayPath,
-    /// The parser of the input's format (it sees every line when the format carries state).
-    pub parser: Parser,
-    detections: Vec<Detection>,
     ranges: Vec<Range<usize>>,
     current: Vec<u8>,
     next: Vec<u8>,
@@ -92,13 +91,11 @@ pub struct LineRedactor<'r> {
 }
 
 impl<'r> LineRedactor<'r> {
-    /// A redactor for the lines of `file`, parsed with `parser`.
-    pub fn new(redactor: &'r Redactor, file: DisplayPath, parser: Parser) -> Self {
+    /// A redactor for the lines of `file`.
+    pub fn new(redactor: &'r Redactor, file: DisplayPath) -> Self {
         LineRedactor {
             redactor,
             file,
-            parser,
-            detections: Vec::new(),
             ranges: Vec::new(),
             current: Vec::new(),
             next: Vec::new(),
@@ -111,31 +108,40 @@ impl<'r> LineRedactor<'r> {
         self.redactor
     }
 
-    /// Masks one line (without its line ending), line number `line_no`; `raw_piece` is true for
-    /// the continuation of a line too long to read at once, which is scanned as plain text.
-    /// Returns the masked line, or `None` when the line stays as it is.
-    pub fn redact(
-        &mut self,
-        line: &[u8],
-        line_no: u64,
-        raw_piece: bool,
-        tally: &mut Tally,
-    ) -> Option<&[u8]> {
+    /// Masks one line the searcher found credentials in (without its line ending), and scans
+    /// the masked line again, as the searcher would read that line. Returns the masked line, or
+    /// `None` when the line stays as it is.
+    pub fn redact(&mut self, line: &mut Matched<'_, '_>, tally: &mut Tally) -> Option<&[u8]> {
         self.seen.clear();
+        let line_no = line.number;
         let mut current = std::mem::take(&mut self.current);
         let mut changed = false;
         for round in 0..MAX_ROUNDS {
-            let text: &[u8] = if changed { &current } else { line };
-            if !self.round(text, line_no, raw_piece, round == 0, tally) {
+            let (text, facts): (&[u8], _) = if changed {
+                let facts = line.detect_again(&current);
+                (&current, facts)
+            } else {
+                (line.line, line.take_facts())
+            };
+            if !self.round(text, facts, line.detections(), line_no, round == 0, tally) {
                 break;
             }
             // `self.next` holds the masked text: it is scanned again in the next round.
             std::mem::swap(&mut current, &mut self.next);
             changed = true;
-            if round + 1 == MAX_ROUNDS
-                && self.round(&current, line_no, raw_piece, false, &mut Tally::default())
-            {
-                tally.unsettled_lines += 1;
+            if round + 1 == MAX_ROUNDS {
+                let facts = line.detect_again(&current);
+                let detections = line.detections();
+                if self.round(
+                    &current,
+                    facts,
+                    detections,
+                    line_no,
+                    false,
+                    &mut Tally::default(),
+                ) {
+                    tally.unsettled_lines += 1;
+                }
             }
         }
         self.current = current;
@@ -149,29 +155,25 @@ impl<'r> LineRedactor<'r> {
         Some(&self.current)
     }
 
-    /// Scans `text`; true when any credential in it was masked into `self.next`.
+    /// Masks what was found in `text` (`facts` and `detections`, `None` when nothing was) into
+    /// `self.next`; true when anything was masked.
     fn round(
         &mut self,
         text: &[u8],
+        facts: Option<RecordFacts>,
+        detections: &mut Vec<Detection>,
         line_no: u64,
-        raw_piece: bool,
         first: bool,
         tally: &mut Tally,
     ) -> bool {
-        self.detections.clear();
-        let (record, format) = self.record(text, raw_piece);
         let redactor = self.redactor;
-        let Some(facts) =
-            redactor
-                .detector
-                .scan_record(text, &record, format, &mut self.detections)
-        else {
+        let Some(facts) = facts else {
             return false;
         };
         let mask = &redactor.mask;
         let key = redactor.fingerprint_key.as_deref();
         self.ranges.clear();
-        for d in std::mem::take(&mut self.detections) {
+        for d in detections.drain(..) {
             let spans: Vec<Range<usize>> = d
                 .spans
                 .iter()
@@ -215,15 +217,5 @@ impl<'r> LineRedactor<'r> {
         }
         mask::apply(text, &mut self.ranges, mask, &mut self.next);
         true
-    }
-
-    fn record(&mut self, text: &[u8], raw_piece: bool) -> (Record, Option<&'static str>) {
-        if raw_piece {
-            return (Record::raw(text), None);
-        }
-        match self.parser.parse(text) {
-            Some((record, log_type)) => (record, Some(log_type.name())),
-            None => (Record::raw(text), None),
-        }
     }
 }

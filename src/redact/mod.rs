@@ -2,7 +2,8 @@
 //! other byte exactly as it was.
 //!
 //! Each input is read once, sequentially (output order is line order), while inputs are redacted
-//! in parallel. Lines flow [`stream`] (chunks of lines) → [`line`] (detect, mask, scan again) →
+//! in parallel. Lines flow [`stream`] (the masking writer, fed by the line searcher of
+//! [`crate::search`]) → [`line`] (mask what was found, scan again) →
 //! [`encode`] (the input's compression) → [`write`] (standard output, or a temporary file renamed
 //! into place). [`report`] says what was masked, with fingerprints, never secrets; `command`
 //! is the command line's way in.

@@ -15,12 +15,13 @@ use std::io;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use super::segment::{BlockScanner, FindingSink};
 use super::{Disconnected, Output};
 use crate::detect::Detector;
 use crate::finding::Finding;
-use crate::input::{BlockPump, InputFile, Next, OwnedBlock, Recycler};
+use crate::input::{Block, BlockPump, InputFile, Next, OwnedBlock, Recycler};
 use crate::logformat::Parser;
+use crate::search::findings::FindingsSink;
+use crate::search::LineSearcher;
 
 /// How many blocks may be in flight and how many other workers may help.
 #[derive(Clone, Copy, Debug)]
@@ -72,8 +73,8 @@ struct Blocks<'a> {
     queue: Mutex<Queue>,
     finished: Condvar,
     recycler: Recycler,
-    /// Scanners of helpers that have finished, kept with their buffers for the next helper.
-    idle_scanners: Mutex<Vec<BlockScanner<'a>>>,
+    /// Searchers of helpers that have finished, kept with their buffers for the next helper.
+    idle_searchers: Mutex<Vec<LineSearcher<'a>>>,
     input: &'a InputFile,
     detector: &'a Detector,
     parser: &'a Parser,
@@ -84,23 +85,24 @@ impl<'a> Blocks<'a> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn scanner(&self) -> BlockScanner<'a> {
+    fn searcher(&self) -> LineSearcher<'a> {
         let idle = self
-            .idle_scanners
+            .idle_searchers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .pop();
-        idle.unwrap_or_else(|| BlockScanner::new(self.input, self.detector, self.parser.clone()))
+        idle.unwrap_or_else(|| LineSearcher::new(Some(self.detector), self.parser.clone()))
     }
 
     /// Scans one block, gives its buffer back and files its result.
-    fn scan(&self, scanner: &mut BlockScanner<'a>, seq: u64, block: OwnedBlock) {
+    fn scan(&self, searcher: &mut LineSearcher<'a>, seq: u64, block: OwnedBlock) {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut findings = Vec::new();
-            let lines = scanner.scan(block.bytes(), 0, &mut findings);
+            let mut sink = FindingsSink::new(&self.input.display, Vec::new());
+            let searched = searcher.search(&Block::of_lines(block.bytes()), 0, &mut sink);
+            let Ok(lines) = searched;
             BlockResult {
-                findings,
-                lines: lines.unwrap_or(0),
+                findings: sink.out,
+                lines,
                 bytes: block.bytes().len() as u64,
             }
         }));
@@ -111,7 +113,7 @@ impl<'a> Blocks<'a> {
 
     /// A helper: scans queued blocks until none is left.
     fn help(&self) {
-        let mut scanner = self.scanner();
+        let mut searcher = self.searcher();
         loop {
             let next = {
                 let mut queue = self.lock();
@@ -122,12 +124,12 @@ impl<'a> Blocks<'a> {
                 next
             };
             match next {
-                Some((seq, block)) => self.scan(&mut scanner, seq, block),
+                Some((seq, block)) => self.scan(&mut searcher, seq, block),
                 None => {
-                    self.idle_scanners
+                    self.idle_searchers
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push(scanner);
+                        .push(searcher);
                     return;
                 }
             }
@@ -154,7 +156,7 @@ pub(super) fn scan_blocks(
         }),
         finished: Condvar::new(),
         recycler: pump.recycler(),
-        idle_scanners: Mutex::new(Vec::new()),
+        idle_searchers: Mutex::new(Vec::new()),
         input,
         detector,
         parser,
@@ -162,7 +164,7 @@ pub(super) fn scan_blocks(
     rayon::in_place_scope(|scope| {
         let mut owner = Owner {
             blocks: &blocks,
-            scanner: blocks.scanner(),
+            searcher: blocks.searcher(),
             parallelism,
             queued: 0,
             passed: 0,
@@ -183,7 +185,7 @@ pub(super) fn scan_blocks(
 /// The worker that owns the input.
 struct Owner<'a, 'b> {
     blocks: &'b Blocks<'a>,
-    scanner: BlockScanner<'a>,
+    searcher: LineSearcher<'a>,
     parallelism: Parallelism,
     /// Blocks queued so far.
     queued: u64,
@@ -225,7 +227,7 @@ impl Owner<'_, '_> {
             }
             let next = self.blocks.lock().todo.pop_front();
             if let Some((seq, block)) = next {
-                self.blocks.scan(&mut self.scanner, seq, block);
+                self.blocks.scan(&mut self.searcher, seq, block);
                 continue;
             }
             if room {
@@ -277,7 +279,7 @@ impl Owner<'_, '_> {
             let result = outcome.unwrap_or_else(|panic| resume_unwind(panic));
             for mut finding in result.findings {
                 finding.line += self.scanned.lines;
-                out.push(finding)?;
+                out.finding(finding)?;
             }
             self.scanned.lines += result.lines;
             self.scanned.bytes += result.bytes;

@@ -6,16 +6,15 @@ use std::ops::ControlFlow;
 
 use super::blocks::{scan_blocks, Parallelism};
 use super::{Disconnected, Notice, Output, ScanOptions, SegmentStats};
-use crate::detect::{lowercase_into, Candidates, Detection, Detector};
-use crate::finding::{Finding, RecordFacts};
+use crate::detect::Detector;
+use crate::finding::Finding;
 use crate::input::{
-    self, classify, count_lines, describe_io_error, BlockPump, BlockReader, Compression, Content,
-    DisplayPath, InputFile, LineBlocks, Member, MemberContent, ReadError, Source, Walked,
+    self, describe_io_error, Block, BlockPump, BlockReader, Compression, DisplayPath, InputFile,
+    LineBlocks, Member, MemberContent, ReadError, Source, Walked,
 };
-use crate::logformat::{self, FormatChoice, LogType, Parser, Record};
-
-/// Bytes read from the start of a large file to classify it before splitting it.
-const HEAD_LEN: usize = 64 * 1024;
+use crate::logformat::{self, FormatChoice, Parser};
+use crate::search::findings::{FindingOut, FindingsSink};
+use crate::search::{self, LineSearcher, Searched, StreamSettings};
 
 /// One unit of work, in output order.
 #[derive(Debug)]
@@ -96,19 +95,20 @@ fn split(input: &InputFile, options: &ScanOptions, threads: usize) -> Option<Vec
     let Source::File(path) = &input.source else {
         return None;
     };
-    let mut head = Vec::with_capacity(HEAD_LEN);
+    let mut first = Vec::with_capacity(input::SNIFF_LEN);
     File::open(path)
         .ok()?
-        .take(HEAD_LEN as u64)
-        .read_to_end(&mut head)
+        .take(input::SNIFF_LEN as u64)
+        .read_to_end(&mut first)
         .ok()?;
-    if input::sniff_compression(&head) != Compression::None
-        || input::sniff_archive(&head).is_some()
-        || classify(&head) != Content::Text
+    if input::sniff_compression(&first) != Compression::None
+        || input::sniff_archive(&first).is_some()
     {
         return None;
     }
-    let parser = Parser::for_input(format_choice(options, input).as_ref(), &head);
+    // The same head, and the same choice of parser, as when the file is read whole.
+    let head = logformat::read_detection_head(Box::new(File::open(path).ok()?)).head;
+    let parser = search::start(&first, &head, format_choice(options, input).as_ref()).ok()?;
     if parser.carries_state() {
         return None;
     }
@@ -129,10 +129,7 @@ fn split(input: &InputFile, options: &ScanOptions, threads: usize) -> Option<Vec
 
 /// The format the user chose for `input` (`--log-type`, `--log-format`, `[[formats]]`), if any.
 fn format_choice(options: &ScanOptions, input: &InputFile) -> Option<FormatChoice> {
-    match options.log_type {
-        Some(t) => Some(FormatChoice::Type(t)),
-        None => options.formats.choice_for(input.display.path()).cloned(),
-    }
+    search::format_choice(options.log_type, &options.formats, input.display.path())
 }
 
 impl Segment {
@@ -272,45 +269,30 @@ fn scan_member(
             return Ok(ControlFlow::Continue(()));
         }
     };
-    let logformat::DetectionHead { head, reader } = logformat::read_detection_head(reader);
-    let mut reader = BlockReader::new(reader);
-    let mut scanner = BlockScanner::new(input, detector, Parser::new(LogType::Raw));
-    let mut first = true;
-    let mut lines = 0;
+    let choice = format_choice(options, input);
+    let settings = StreamSettings::new(Some(detector), choice.as_ref());
+    let mut sink = FindingsSink::new(&input.display, &mut *out);
+    let read = match search::search_reader(reader, &settings, &mut sink)? {
+        Searched::Read(read) => read,
+        Searched::NotText(what) => return skip_not_text(input, what, stats, out),
+        Searched::Archive(kind) => return skip_not_text(input, kind.name(), stats, out),
+    };
     let mut flow = ControlFlow::Continue(());
-    loop {
-        let block = match reader.next_block() {
-            Ok(Some(block)) => block,
-            Ok(None) => break,
-            Err(e) => {
-                let problem = input::read_problem(&e, lines);
-                out.notice(Notice::Error {
-                    path: input.display.clone(),
-                    message: problem.message,
-                })?;
-                if problem.ends_input {
-                    flow = ControlFlow::Break(());
-                }
-                break;
-            }
-        };
-        if first {
-            first = false;
-            if let Content::Binary(what) = classify(block.bytes) {
-                return skip_not_text(input, what, stats, out);
-            }
-            scanner.parser = Parser::for_input(format_choice(options, input).as_ref(), &head);
+    if let Some(e) = &read.error {
+        let problem = input::read_problem(e, read.lines);
+        out.notice(Notice::Error {
+            path: input.display.clone(),
+            message: problem.message,
+        })?;
+        if problem.ends_input {
+            flow = ControlFlow::Break(());
         }
-        stats.bytes += block.bytes.len() as u64;
-        lines = scanner.scan(block.bytes, lines, out)?;
-        // Findings go out block by block, so that they are written as found (a live pipe).
-        out.flush()?;
     }
-    stats.lines += lines;
+    stats.lines += read.lines;
     stats.scanned += 1;
-    stats.bytes += reader.skipped_bytes;
-    if reader.truncated_lines > 0 {
-        out.notice(truncated_note(input, reader.truncated_lines))?;
+    stats.bytes += read.bytes;
+    if read.cut_lines > 0 {
+        out.notice(truncated_note(input, read.cut_lines))?;
     }
     Ok(flow)
 }
@@ -348,19 +330,23 @@ fn scan_pumped(
     let mut end = match pump.next_block() {
         Ok(Some(first)) => {
             let head = logformat::detection_head(first.bytes());
-            if let Content::Binary(what) = classify(head) {
-                return skip_not_text(input, what, stats, out);
-            }
-            let parser = Parser::for_input(format_choice(options, input).as_ref(), head);
+            let choice = format_choice(options, input);
+            let parser = match search::start(first.bytes(), head, choice.as_ref()) {
+                Ok(parser) => parser,
+                Err(what) => return skip_not_text(input, what, stats, out),
+            };
             if parser.carries_state() {
-                let mut scanner = BlockScanner::new(input, detector, parser);
+                let mut searcher = LineSearcher::new(Some(detector), parser);
+                let mut sink = FindingsSink::new(&input.display, &mut *out);
                 let recycler = pump.recycler();
                 let mut block = Some(first);
                 loop {
                     if let Some(block) = block.take() {
                         stats.bytes += block.bytes().len() as u64;
-                        lines = scanner.scan(block.bytes(), lines, out)?;
-                        out.flush()?;
+                        let lines_of = Block::of_lines(block.bytes());
+                        lines = searcher.search(&lines_of, lines, &mut sink)?;
+                        // Findings go out block by block, so that they are written as found.
+                        sink.out.flush()?;
                         recycler.recycle(block);
                     }
                     match pump.next_block() {
@@ -436,7 +422,7 @@ fn scan_range(
     }
     // Lines whose first byte is before `limit` (relative to `seek_to`) belong to this range.
     let limit = end - seek_to;
-    let mut scanner = BlockScanner::new(input, detector, parser);
+    let mut searcher = LineSearcher::new(Some(detector), parser);
     loop {
         let block = match reader.next_block() {
             Ok(Some(block)) if block.offset < limit => block,
@@ -458,7 +444,8 @@ fn scan_range(
             bytes = &bytes[..cut];
         }
         stats.bytes += bytes.len() as u64;
-        stats.lines = scanner.scan(bytes, stats.lines, &mut out)?;
+        let mut sink = FindingsSink::new(&input.display, &mut out);
+        stats.lines = searcher.search(&Block::of_lines(bytes), stats.lines, &mut sink)?;
         out.flush()?;
         if (block.offset + bytes.len() as u64) >= limit {
             break;
@@ -498,149 +485,12 @@ fn open_error_message(input: &InputFile, e: &io::Error) -> String {
     }
 }
 
-/// Where a [`BlockScanner`] puts its findings: straight to the writer, or kept for a block that
-/// is passed on later.
-pub(super) trait FindingSink {
-    /// One finding.
-    fn push(&mut self, finding: Finding) -> Result<(), Disconnected>;
-}
-
-impl FindingSink for Output {
+impl FindingOut for &mut Output {
+    type Error = Disconnected;
     fn push(&mut self, finding: Finding) -> Result<(), Disconnected> {
         self.finding(finding)
     }
-}
-
-impl FindingSink for Vec<Finding> {
-    fn push(&mut self, finding: Finding) -> Result<(), Disconnected> {
-        Vec::push(self, finding);
-        Ok(())
+    fn flush(&mut self) -> Result<(), Disconnected> {
+        Output::flush(self)
     }
-}
-
-/// Scans blocks of one input: the fast path finds candidate lines, the detector the rest.
-pub(super) struct BlockScanner<'a> {
-    input: &'a InputFile,
-    detector: &'a Detector,
-    parser: Parser,
-    detections: Vec<Detection>,
-    lower: Vec<u8>,
-}
-
-impl<'a> BlockScanner<'a> {
-    /// A scanner of `input`'s lines read with `parser`.
-    pub(super) fn new(input: &'a InputFile, detector: &'a Detector, parser: Parser) -> Self {
-        BlockScanner {
-            input,
-            detector,
-            parser,
-            detections: Vec::new(),
-            lower: Vec::new(),
-        }
-    }
-
-    /// Scans one block whose first line follows `lines_before` lines; returns the lines counted
-    /// after it.
-    pub(super) fn scan(
-        &mut self,
-        block: &[u8],
-        lines_before: u64,
-        out: &mut impl FindingSink,
-    ) -> Result<u64, Disconnected> {
-        let mut lower = std::mem::take(&mut self.lower);
-        lowercase_into(block, &mut lower);
-        let result = self.scan_candidates(block, &lower, lines_before, out);
-        self.lower = lower;
-        result
-    }
-
-    fn scan_candidates(
-        &mut self,
-        block: &[u8],
-        lower: &[u8],
-        lines_before: u64,
-        out: &mut impl FindingSink,
-    ) -> Result<u64, Disconnected> {
-        let prefilter = self.detector.prefilter_for(self.parser.may_name_fields());
-        let mut candidates = prefilter.candidates(block, lower);
-        if self.parser.carries_state() || self.parser.needs_every_line() {
-            return self.scan_every_line(block, &mut candidates, lines_before, out);
-        }
-        let mut pos = 0;
-        let mut line_number = lines_before; // lines before `pos`
-        while let Some(hit) = candidates.next_from(pos) {
-            let line_start = memchr::memrchr(b'\n', &block[pos..hit]).map_or(pos, |p| pos + p + 1);
-            line_number += memchr::memchr_iter(b'\n', &block[pos..line_start]).count() as u64;
-            let line_end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |p| hit + p);
-            let mut line = &block[line_start..line_end];
-            if let Some(stripped) = line.strip_suffix(b"\r") {
-                line = stripped;
-            }
-            self.scan_line(line, line_number + 1, out)?;
-            line_number += 1;
-            pos = line_end + 1;
-            if pos >= block.len() {
-                return Ok(line_number);
-            }
-        }
-        Ok(line_number + count_lines(&block[pos..]))
-    }
-
-    /// For formats with state: every line is shown to the parser, in order; candidate lines
-    /// are scanned.
-    fn scan_every_line(
-        &mut self,
-        block: &[u8],
-        candidates: &mut Candidates<'_>,
-        lines_before: u64,
-        out: &mut impl FindingSink,
-    ) -> Result<u64, Disconnected> {
-        let every_line = self.parser.needs_every_line();
-        let mut line_number = lines_before;
-        let mut start = 0;
-        let mut next_candidate = candidates.next_from(0);
-        while start < block.len() {
-            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |p| start + p);
-            let line = block[start..end]
-                .strip_suffix(b"\r")
-                .unwrap_or(&block[start..end]);
-            line_number += 1;
-            self.parser.observe(line);
-            // A format that names fields outside the line (a `#Fields:` header, a custom
-            // format's columns) makes every line a candidate.
-            if every_line || next_candidate.is_some_and(|c| c <= end) {
-                self.scan_line(line, line_number, out)?;
-                next_candidate = candidates.next_from(end + 1);
-            }
-            start = end + 1;
-        }
-        Ok(line_number)
-    }
-
-    fn scan_line(
-        &mut self,
-        line: &[u8],
-        line_number: u64,
-        out: &mut impl FindingSink,
-    ) -> Result<(), Disconnected> {
-        self.detections.clear();
-        let (record, format) = match self.parser.parse(line) {
-            Some((record, log_type)) => (record, Some(log_type.name())),
-            None => (Record::raw(line), None),
-        };
-        let Some(facts) = self
-            .detector
-            .scan_record(line, &record, format, &mut self.detections)
-        else {
-            return Ok(());
-        };
-        for d in self.detections.drain(..) {
-            out.push(into_finding(d, self.input, line_number, &facts))?;
-        }
-        Ok(())
-    }
-}
-
-fn into_finding(d: Detection, input: &InputFile, line: u64, facts: &RecordFacts) -> Finding {
-    crate::search::findings::from_detection(d, input.display.clone(), line, facts)
 }
