@@ -18,10 +18,12 @@ use crate::decode::url::{self, matrix_params, query_params, Param};
 use crate::decode::{self, Context, Decoded, Text};
 use crate::detect::{Detection, Detector};
 use crate::input::{
-    count_lines, read_stream, BlockReader, InputFile, MemberContent, ReadOptions, MAX_LINE_LEN,
+    count_lines, read_stream, Block, BlockReader, InputFile, MemberContent, ReadOptions,
+    MAX_LINE_LEN,
 };
 use crate::logformat::{self, LogType, Parser, Record};
 use crate::rules::checks;
+use crate::search::{LineSearcher, LineSink, Lines, Matched};
 
 /// What a fuzz target runs on one input; it panics when an invariant does not hold.
 pub type Target = fn(&[u8]);
@@ -340,20 +342,28 @@ pub fn line_reader(data: &[u8]) {
 /// The most a fuzzed input may decompress to (beyond it, reading fails with the limit's error).
 const FUZZ_DECOMPRESSED_LIMIT: u64 = 16 << 20;
 
-/// Parses `data` line by line in its detected format and hands each line's detections to `each`.
-fn detect_lines(data: &[u8], mut each: impl FnMut(&[u8], &[Detection])) {
-    let detector = detector();
-    let mut parser = Parser::for_input(None, data);
-    let mut detections: Vec<Detection> = Vec::new();
-    for line in lines(data) {
-        parser.observe(line);
-        let record = parser
-            .parse(line)
-            .map_or_else(|| Record::raw(line), |(r, _)| r);
-        detections.clear();
-        let _ = detector.scan_record(line, &record, None, &mut detections);
-        each(line, &detections);
+/// A sink of the line searcher shown every line: hands each line's detections to a callback.
+struct EachLine<F>(F);
+
+impl<F: FnMut(&[u8], &[Detection])> LineSink for EachLine<F> {
+    type Error = std::convert::Infallible;
+    const LINES: Lines = Lines::Every;
+    const DETECT: bool = true;
+    const PASSTHRU: bool = false;
+
+    fn matched(&mut self, line: &mut Matched<'_, '_>) -> Result<(), Self::Error> {
+        let text = line.line;
+        (self.0)(text, line.detections());
+        Ok(())
     }
+}
+
+/// Searches `data` (one block of lines, whatever it looks like) in its detected format with the
+/// line searcher every command uses, and hands each line's detections to `each`.
+fn detect_lines(data: &[u8], each: impl FnMut(&[u8], &[Detection])) {
+    let parser = Parser::for_input(None, logformat::detection_head(data));
+    let mut searcher = LineSearcher::new(Some(detector()), parser);
+    let Ok(_) = searcher.search(&Block::of_lines(data), 0, &mut EachLine(each));
 }
 
 /// The secrets a scan of `data` (parsed line by line in its detected format) finds.
