@@ -11,6 +11,11 @@
 //! `_`, `@`, `=` or `%` (double encoding), a `\xHH` or JSON `\u00HH` escape, or an HTML character
 //! reference (`&#61;`) of one of those. `@` (URL user-info) is a trace
 //! too. A line with no keyword and no trace cannot produce a finding.
+//!
+//! Keywords that every rule using them matches case-sensitively (`AAAAAAAAAAAAAAAAAAAAA`, the
+//! start of a Twitter bearer token) are searched in the original bytes instead: a decoder never
+//! changes a letter's case. Searched lowercased, such a keyword would be found at every byte of a
+//! line of `aaaa…` and rejected there one position at a time.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 
@@ -19,9 +24,10 @@ use crate::rules::Rule;
 /// The keyword automata.
 #[derive(Debug)]
 pub struct Prefilter {
-    /// Searchers for the anchors (short lowercase prefixes of all keywords) in lowercased
-    /// blocks, each with the keywords that start with each of its anchors.
-    blocks: Vec<(AhoCorasick, Vec<Vec<usize>>)>,
+    /// Searchers for the anchors (short prefixes of all keywords), each with the keywords that
+    /// start with each of its anchors, and whether it searches the original bytes (keywords
+    /// matched case-sensitively) rather than the lowercased block.
+    blocks: Vec<(AhoCorasick, Vec<Vec<usize>>, bool)>,
     /// Every keyword, lowercase, with the exact original bytes a match needs, if any.
     keywords: Vec<(Vec<u8>, Option<Vec<u8>>)>,
     /// Pattern-rule keywords, case-insensitive, overlapping, for choosing rules per value.
@@ -109,21 +115,39 @@ impl Prefilter {
                 rules_of_pattern[slot].push(index as u16);
             }
         }
-        let (anchors, members) = anchors(&all);
-        // The packed SIMD search takes a limited number of literals: enough searchers share them.
-        let searchers = anchors.len().div_ceil(MAX_ANCHORS).max(1);
-        let per_searcher = anchors.len().div_ceil(searchers).max(1);
-        let blocks = anchors
-            .chunks(per_searcher)
-            .zip(members.chunks(per_searcher))
-            .map(|(anchors, members)| {
+        let mut blocks = Vec::new();
+        for case_sensitive in [false, true] {
+            // Keywords found in the original bytes are searched as written, the others lowercase.
+            let chosen: Vec<usize> = (0..all.len())
+                .filter(|&k| exact[k].is_some() == case_sensitive)
+                .collect();
+            let texts: Vec<Vec<u8>> = chosen
+                .iter()
+                .map(|&k| match &exact[k] {
+                    Some(original) => original.clone(),
+                    None => all[k].as_bytes().to_vec(),
+                })
+                .collect();
+            let (anchors, members) = anchors(&texts);
+            let members: Vec<Vec<usize>> = members
+                .into_iter()
+                .map(|local| local.into_iter().map(|i| chosen[i]).collect())
+                .collect();
+            // The packed SIMD search takes a limited number of literals: enough searchers share
+            // them.
+            let searchers = anchors.len().div_ceil(MAX_ANCHORS).max(1);
+            let per_searcher = anchors.len().div_ceil(searchers).max(1);
+            for (anchors, members) in anchors
+                .chunks(per_searcher)
+                .zip(members.chunks(per_searcher))
+            {
                 let automaton = AhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostFirst)
                     .build(anchors)
                     .expect("keyword automaton is small");
-                (automaton, members.to_vec())
-            })
-            .collect();
+                blocks.push((automaton, members.to_vec(), case_sensitive));
+            }
+        }
         let keywords = all.into_iter().map(String::into_bytes).zip(exact).collect();
         let select = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -179,17 +203,17 @@ const MAX_ANCHORS: usize = 48;
 /// The first 4 bytes of every keyword (the packed SIMD search looks at 3 at most), made prefix-free
 /// so that at most one anchor matches at any position. Returns the anchors and, for each, the
 /// keywords starting with it (a match is confirmed against them).
-fn anchors(keywords: &[String]) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+fn anchors(keywords: &[Vec<u8>]) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
     let mut anchors: Vec<Vec<u8>> = keywords
         .iter()
-        .map(|k| k.as_bytes()[..k.len().min(4)].to_vec())
+        .map(|k| k[..k.len().min(4)].to_vec())
         .collect();
     prefix_free(&mut anchors);
     let members = anchors
         .iter()
         .map(|a| {
             (0..keywords.len())
-                .filter(|&k| keywords[k].as_bytes().starts_with(a))
+                .filter(|&k| keywords[k].starts_with(a))
                 .collect()
         })
         .collect();
@@ -262,10 +286,15 @@ impl Candidates<'_> {
 impl Candidates<'_> {
     fn next_keyword_from(&self, searcher: usize, from: usize) -> Option<usize> {
         let prefilter = self.prefilter;
-        let (automaton, members) = &prefilter.blocks[searcher];
-        let mut at = from.min(self.lower.len());
+        let (automaton, members, case_sensitive) = &prefilter.blocks[searcher];
+        let haystack = if *case_sensitive {
+            self.block
+        } else {
+            self.lower
+        };
+        let mut at = from.min(haystack.len());
         loop {
-            let m = automaton.find(Input::new(self.lower).span(at..self.lower.len()))?;
+            let m = automaton.find(Input::new(haystack).span(at..haystack.len()))?;
             let p = m.start();
             let confirmed = members[m.pattern().as_usize()].iter().any(|&k| {
                 let (lower, exact) = &prefilter.keywords[k];
@@ -352,7 +381,7 @@ mod tests {
 
     #[test]
     fn anchors_are_prefix_free_and_cover_every_keyword() {
-        let keywords: Vec<String> = [
+        let keywords: Vec<Vec<u8>> = [
             "sk-",
             "sk-ant-",
             "sk_live_",
@@ -362,7 +391,7 @@ mod tests {
             "key=",
         ]
         .iter()
-        .map(|k| k.to_string())
+        .map(|k| k.as_bytes().to_vec())
         .collect();
         let (anchors, members) = anchors(&keywords);
         assert_eq!(
@@ -383,7 +412,34 @@ mod tests {
             .prefilter()
             .blocks
             .iter()
-            .all(|(a, _)| a.patterns_len() <= MAX_ANCHORS));
+            .all(|(a, _, _)| a.patterns_len() <= MAX_ANCHORS));
+    }
+
+    /// A case-sensitive keyword made of one repeated letter (the Twitter bearer token's run of
+    /// `A`) is not found in a line of lowercase `a`: such lines used to be candidates at every
+    /// byte. Written in its own case, it is still found.
+    #[test]
+    fn case_sensitive_keywords_are_searched_as_written() {
+        let detector = crate::detect::Detector::builtin();
+        let prefilter = detector.prefilter();
+        let twitter = prefilter
+            .keywords
+            .iter()
+            .position(|(lower, _)| lower == &[b'a'; 21])
+            .expect("the Twitter bearer keyword");
+        let searched_as_written = prefilter
+            .blocks
+            .iter()
+            .filter(|(_, members, _)| members.iter().flatten().any(|&k| k == twitter))
+            .all(|(_, _, case_sensitive)| *case_sensitive);
+        assert!(searched_as_written);
+        assert!(!prefilter.is_candidate(&[b'a'; 300]));
+        let mut bearer = b"Authorization: Bearer ".to_vec();
+        bearer.extend_from_slice(&[b'A'; 22]);
+        assert!(prefilter.is_candidate(&bearer));
+        // Case-insensitive keywords are still found in any case.
+        assert!(prefilter.is_candidate(b"GET /?API_KEY=x"));
+        assert!(prefilter.is_candidate(b"GET /?api_key=x"));
     }
 
     #[test]
