@@ -141,9 +141,11 @@ pub fn generate(dir: &Path, seed: u64, records: usize) -> std::io::Result<Genera
 /// Whether `format` can carry a credential that travels as `carrier`.
 fn fits(format: &Format, carrier: &Carrier) -> bool {
     match carrier {
+        Carrier::Header { name, .. } if name == "Cookie" => format.caps.cookie,
         Carrier::Header { name, .. } => {
             format.caps.headers && (!format.caps.auth_only || name == "Authorization")
         }
+        Carrier::SetCookie(_) => format.caps.response_headers,
         _ => true,
     }
 }
@@ -153,6 +155,7 @@ fn part_of(position: Position) -> u8 {
         Position::Referer => formats::REFERER,
         Position::Header | Position::Cookie => formats::HEADERS,
         Position::Body => formats::BODY,
+        Position::SetCookie => formats::RESPONSE,
         _ => formats::REQUEST,
     }
 }

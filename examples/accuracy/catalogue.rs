@@ -26,6 +26,8 @@ pub enum Carrier {
     Url(String),
     /// `scheme://user:password@host/` user-info.
     Userinfo { user: String, password: String },
+    /// A response's `Set-Cookie` header value (ModSecurity audit logs keep response headers).
+    SetCookie(String),
 }
 
 /// One credential to plant, with the rule that must report it and the value it must report.
@@ -75,6 +77,11 @@ const HAND_BUILT: &[&str] = &[
     "jwt",
     "azure-storage-connection-string",
     "okta-api-token",
+    "express-session-cookie",
+    "php-hash-named-session",
+    "aspnet-auth-cookie",
+    "laravel-session-cookie",
+    "rails-session-cookie",
 ];
 
 /// Rules the benchmark leaves to their examples, and why.
@@ -284,6 +291,38 @@ fn password(rng: &mut Rng) -> String {
     )
 }
 
+/// A logged `Cookie` header holding `name=value` among other cookies, as a browser sends it.
+fn cookie(name: &str, value: &str) -> Carrier {
+    Carrier::Header {
+        name: "Cookie".into(),
+        value: format!(
+            "theme=dark; {name}={}; lang=en",
+            crate::encode::component(value)
+        ),
+    }
+}
+
+/// A session cookie as the browser sends it back (`Cookie`) or as the server sets it
+/// (`Set-Cookie`, kept by logs of response headers).
+fn cookie_or_set_cookie(rng: &mut Rng, name: &str, value: &str) -> Carrier {
+    if rng.chance(0.4) {
+        Carrier::SetCookie(format!(
+            "{name}={}; path=/; HttpOnly",
+            crate::encode::component(value)
+        ))
+    } else {
+        cookie(name, value)
+    }
+}
+
+/// Standard base64 of `n` random bytes.
+fn random_b64(rng: &mut Rng, n: usize) -> String {
+    b64(
+        &(0..n).map(|_| rng.next_u64() as u8).collect::<Vec<_>>(),
+        false,
+    )
+}
+
 fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
     let (secret, carrier) = match rule {
         "aws-presigned-url-credential" => {
@@ -442,12 +481,8 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
             )
         }
         "generic-credential-param" => {
-            let value = match rng.below(3) {
-                0 => rng.string(HEX, 32),
-                1 => rng.string(ALNUM, 40),
-                _ => rng.string(LOWER_ALNUM, 28),
-            };
-            let name = rng.pick(&[
+            // Names as applications write them: snake_case, camelCase, header spellings.
+            let any_name = [
                 "api_key",
                 "apikey",
                 "apiKey",
@@ -460,7 +495,25 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
                 "key",
                 "app_key",
                 "private_token",
-            ]);
+                "aToken",
+                "authToken",
+                "accessToken",
+                "clientSecret",
+                "X-Api-Key",
+                "X-Auth-Token",
+                "Api-Key",
+            ];
+            // Names that only ever hold a key, under which random letters alone are one.
+            let key_only = ["api_key", "apiKey", "client_secret", "access_token"];
+            let (value, name) = match rng.below(4) {
+                0 => (rng.string(HEX, 32), rng.pick(&any_name)),
+                1 => (rng.string(ALNUM, 40), rng.pick(&any_name)),
+                2 => (rng.string(LOWER_ALNUM, 28), rng.pick(&any_name)),
+                _ => (
+                    rng.string(b"abcdefghijklmnopqrstuvwxyz", 30),
+                    rng.pick(&key_only),
+                ),
+            };
             (
                 value.clone(),
                 Carrier::Param {
@@ -489,7 +542,17 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
             )
         }
         "jwt" => {
-            let token = jwt(rng, 3600);
+            // Some services sign a bare user number under a JOSE header that says it is a JWT.
+            let token = if rng.chance(0.3) {
+                format!(
+                    "{}.{}.{}",
+                    b64(br#"{"typ":"JWT","alg":"HS256"}"#, true),
+                    b64(rng.below(1 << 30).to_string().as_bytes(), true),
+                    rng.string(B64URL, 43)
+                )
+            } else {
+                jwt(rng, 3600)
+            };
             (
                 token.clone(),
                 Carrier::Param {
@@ -525,6 +588,68 @@ fn hand_built(rng: &mut Rng, rule: &'static str) -> Credential {
                     value: format!("SSWS {token}"),
                 },
             )
+        }
+        "express-session-cookie" => {
+            let hmac = b64(
+                &(0..32).map(|_| rng.next_u64() as u8).collect::<Vec<_>>(),
+                false,
+            );
+            let secret = format!(
+                "s:{}.{}",
+                rng.string(B64URL, 32),
+                hmac.trim_end_matches('=')
+            );
+            let name = rng.pick(&["connect.sid", "mongo-express", "shop.sid", "sess", "app"]);
+            (secret.clone(), cookie_or_set_cookie(rng, name, &secret))
+        }
+        "php-hash-named-session" => {
+            let (name, id) = if rng.chance(0.5) {
+                (
+                    rng.string(HEX, 32),
+                    rng.string(b"abcdefghijklmnopqrstuv0123456789", 26),
+                )
+            } else {
+                (
+                    format!("{}{}", rng.pick(&["SESS", "SSESS"]), rng.string(HEX, 32)),
+                    rng.string(B64URL, 43),
+                )
+            };
+            (id.clone(), cookie_or_set_cookie(rng, &name, &id))
+        }
+        "aspnet-auth-cookie" => {
+            let (name, value) = match rng.below(3) {
+                0 => (
+                    ".AspNetCore.Session",
+                    format!("CfDJ8{}", rng.string(B64URL, 150)),
+                ),
+                1 => (
+                    ".AspNetCore.Cookies",
+                    format!("CfDJ8{}", rng.string(B64URL, 400)),
+                ),
+                _ => (".ASPXAUTH", rng.string(b"0123456789ABCDEF", 224)),
+            };
+            (value.clone(), cookie_or_set_cookie(rng, name, &value))
+        }
+        "laravel-session-cookie" => {
+            let json = format!(
+                r#"{{"iv":"{}","value":"{}","mac":"{}","tag":""}}"#,
+                random_b64(rng, 16),
+                random_b64(rng, 48),
+                rng.string(HEX, 64)
+            );
+            let secret = b64(json.as_bytes(), false);
+            let name = rng.pick(&["laravel_session", "shop_session"]);
+            (secret.clone(), cookie_or_set_cookie(rng, name, &secret))
+        }
+        "rails-session-cookie" => {
+            let secret = format!(
+                "{}--{}--{}",
+                random_b64(rng, 90),
+                random_b64(rng, 12),
+                random_b64(rng, 16)
+            );
+            let name = rng.pick(&["_shop_session", "_gitlab_session"]);
+            (secret.clone(), cookie_or_set_cookie(rng, name, &secret))
         }
         other => panic!("no hand-built maker for {other}"),
     };

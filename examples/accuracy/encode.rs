@@ -24,6 +24,8 @@ pub enum Encoding {
     Hex,
     /// HTML entities, as in URLs copied out of HTML (`&amp;`, `&#x2F;`, `&#61;`).
     Html,
+    /// Every byte percent-encoded (`%36%32%30…`), as some clients write signatures.
+    EveryByte,
 }
 
 impl Encoding {
@@ -39,6 +41,7 @@ impl Encoding {
             Encoding::Json => "json",
             Encoding::Hex => "xhh",
             Encoding::Html => "html",
+            Encoding::EveryByte => "every-byte",
         }
     }
 }
@@ -103,6 +106,40 @@ pub fn percent(rng: &mut Rng, value: &str) -> String {
         }
     }
     out
+}
+
+/// Every byte percent-encoded, in one hex case.
+pub fn every_byte(rng: &mut Rng, value: &str) -> String {
+    let upper = rng.chance(0.5);
+    let mut out = String::new();
+    for &b in value.as_bytes() {
+        push_pct(&mut out, b, upper);
+    }
+    out
+}
+
+/// `%XX` escapes undone (for values the benchmark built encoded).
+pub fn decode_percent(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Form encoding: spaces as `+`.

@@ -12,8 +12,10 @@ pub const REFERER: u8 = 2;
 pub const HEADERS: u8 = 4;
 /// The request body is on this line.
 pub const BODY: u8 = 8;
+/// Response headers are on this line.
+pub const RESPONSE: u8 = 16;
 /// Everything is on this line.
-pub const ALL: u8 = REQUEST | REFERER | HEADERS | BODY;
+pub const ALL: u8 = REQUEST | REFERER | HEADERS | BODY | RESPONSE;
 
 /// A log format: its name, the file it is written to, what it carries, and its writer.
 pub struct Format {
@@ -36,7 +38,13 @@ const fn caps(referer: bool, headers: bool, cookie: bool, body: bool) -> Caps {
         body,
         nginx_escapes: false,
         json: false,
+        response_headers: false,
     }
+}
+
+const fn responses(mut c: Caps) -> Caps {
+    c.response_headers = true;
+    c
 }
 
 const fn nginx(mut c: Caps) -> Caps {
@@ -88,11 +96,12 @@ pub const FORMATS: &[Format] = &[
     Format { name: "envoy_json", caps: json(caps(true, true, false, false)), preamble: &[], write: envoy_json },
     Format { name: "gcp_lb", caps: json(caps(true, false, false, false)), preamble: &[], write: gcp_lb },
     Format { name: "cloudflare", caps: json(caps(true, true, true, false)), preamble: &[], write: cloudflare },
-    Format { name: "modsecurity_json", caps: json(caps(false, true, true, false)), preamble: &[], write: modsecurity_json },
-    Format { name: "modsecurity_audit", caps: caps(false, true, true, true), preamble: &[], write: modsecurity_audit },
+    Format { name: "modsecurity_json", caps: responses(json(caps(false, true, true, false))), preamble: &[], write: modsecurity_json },
+    Format { name: "modsecurity_audit", caps: responses(caps(false, true, true, true)), preamble: &[], write: modsecurity_audit },
     Format { name: "syslog", caps: nginx(caps(true, false, false, false)), preamble: &[], write: syslog },
     Format { name: "cri", caps: nginx(caps(true, false, false, false)), preamble: &[], write: cri },
     Format { name: "docker", caps: nginx(caps(true, false, false, false)), preamble: &[], write: docker },
+    Format { name: "app_text", caps: caps(false, false, false, false), preamble: &[], write: app_text },
 ];
 
 /// Hour, minute and second of a record.
@@ -227,10 +236,22 @@ fn apache_error(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {
         .as_ref()
         .map(|r| format!(", referer: {r}"))
         .unwrap_or_default();
-    let line = match rng.below(4) {
+    let line = match rng.below(6) {
         0 if !req.query.is_empty() && !req.path_carries_credential => format!(
             "{time} [cgi:error] [pid 1201:tid 140301] {client} AH01215: env: QUERY_STRING={}: /usr/lib/cgi-bin/report.cgi{referer}",
             req.query_string()
+        ),
+        // A script's own debug output of its query string.
+        4 if !req.query.is_empty() && !req.path_carries_credential => format!(
+            "{time} [cgi:error] [pid 1201:tid 140301] {client} AH01215: DEBUG QUERY_STRING: {}: /usr/lib/cgi-bin/report.cgi{referer}",
+            req.query_string()
+        ),
+        // A PHP warning quoting the URL a script fetched, its path segments encoded (`:` as
+        // `%3A`).
+        5 => format!(
+            "{time} [php:warn] [pid 1203:tid 140309] {client} PHP Warning:  file_get_contents(https://{}{}): Failed to open stream: HTTP request failed! in /var/www/shop/notify.php on line 17{referer}",
+            req.host,
+            req.target().replacen(':', "%3A", req.path.matches(':').count())
         ),
         3 => format!(
             "{time} [cgi:error] [pid 1201:tid 140301] {client} AH01215: REQUEST_URI={}: /usr/lib/cgi-bin/report.cgi{referer}",
@@ -583,9 +604,14 @@ fn cloudflare(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
 fn modsecurity_json(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     let headers = json_headers(req, false);
     let request_line = format!("{} {} HTTP/1.1", req.method, req.target());
+    let set_cookie = req
+        .set_cookie
+        .as_ref()
+        .map(|c| format!(",\"Set-Cookie\":{}", js(c)))
+        .unwrap_or_default();
     vec![(
         format!(
-            "{{\"transaction\":{{\"time\":\"{}\",\"transaction_id\":\"Z0cXq9lQ1mYcOaJ8o4d{:08}\",\"remote_address\":\"{}\",\"remote_port\":51211,\"local_address\":\"10.0.0.5\",\"local_port\":443}},\"request\":{{\"request_line\":{},\"headers\":{headers}}},\"response\":{{\"protocol\":\"HTTP/1.1\",\"status\":{},\"headers\":{{\"Content-Type\":\"text/html\"}}}},\"audit_data\":{{\"messages\":[\"Warning. Matched phrase \\\"/admin\\\" at REQUEST_FILENAME.\"]}}}}",
+            "{{\"transaction\":{{\"time\":\"{}\",\"transaction_id\":\"Z0cXq9lQ1mYcOaJ8o4d{:08}\",\"remote_address\":\"{}\",\"remote_port\":51211,\"local_address\":\"10.0.0.5\",\"local_port\":443}},\"request\":{{\"request_line\":{},\"headers\":{headers}}},\"response\":{{\"protocol\":\"HTTP/1.1\",\"status\":{},\"headers\":{{\"Content-Type\":\"text/html\"{set_cookie}}}}},\"audit_data\":{{\"messages\":[\"Warning. Matched phrase \\\"/admin\\\" at REQUEST_FILENAME.\"]}}}}",
             clf_time(req).trim_matches(['[', ']']), req.second, req.ip, js(&request_line), req.status
         ),
         ALL,
@@ -623,10 +649,30 @@ fn modsecurity_audit(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
     }
     lines.push((format!("--{id}-F--"), 0));
     lines.push((format!("HTTP/1.1 {} OK", req.status), 0));
+    lines.push(("Content-Type: text/html; charset=utf-8".into(), 0));
+    if let Some(cookie) = &req.set_cookie {
+        lines.push((format!("Set-Cookie: {cookie}"), RESPONSE));
+    }
     lines.push((String::new(), 0));
     lines.push((format!("--{id}-Z--"), 0));
     lines.push((String::new(), 0));
     lines
+}
+
+/// An application's own request log, of no shape logleaks knows: read as text.
+fn app_text(_: &mut Rng, req: &Request) -> Vec<(String, u8)> {
+    vec![(
+        format!(
+            "app01 | {} | INFO | {} {} | {} | {}ms | {}",
+            iso_time(req),
+            req.method,
+            req.target(),
+            req.status,
+            3 + req.second % 400,
+            req.ip
+        ),
+        ALL,
+    )]
 }
 
 fn syslog(rng: &mut Rng, req: &Request) -> Vec<(String, u8)> {

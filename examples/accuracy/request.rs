@@ -24,6 +24,8 @@ pub struct Request {
     pub referer: Option<String>,
     /// Request headers other than the referer and user agent.
     pub headers: Vec<(String, String)>,
+    /// The response's `Set-Cookie` header, for formats that keep response headers.
+    pub set_cookie: Option<String>,
     /// Raw request body (form-encoded).
     pub body: Option<String>,
     /// User agent.
@@ -77,6 +79,8 @@ pub struct Caps {
     pub nginx_escapes: bool,
     /// A JSON format.
     pub json: bool,
+    /// Response headers are logged too (ModSecurity audit logs).
+    pub response_headers: bool,
 }
 
 impl Caps {
@@ -111,6 +115,8 @@ pub enum Position {
     Cookie,
     /// In the request body.
     Body,
+    /// In a response's `Set-Cookie` header.
+    SetCookie,
 }
 
 impl Position {
@@ -126,6 +132,7 @@ impl Position {
             Position::Header => "header",
             Position::Cookie => "cookie",
             Position::Body => "body",
+            Position::SetCookie => "set-cookie",
         }
     }
 }
@@ -201,6 +208,7 @@ fn encode_value(rng: &mut Rng, encoding: Encoding, name: &str, value: &str) -> S
             format!("{name}={}", once.replace('%', "%25"))
         }
         Encoding::Form => format!("{name}={}", encode::form(value)),
+        Encoding::EveryByte => format!("{name}={}", encode::every_byte(rng, value)),
         Encoding::Hex => {
             // A script's raw bytes: only what would end the value is encoded.
             let mut raw = String::new();
@@ -246,6 +254,7 @@ fn encodings_for(value: &str, caps: Caps) -> Vec<Encoding> {
         Encoding::Nested,
         Encoding::Nested2,
         Encoding::Html,
+        Encoding::EveryByte,
     ];
     if value.contains(' ') {
         list.push(Encoding::Form);
@@ -400,9 +409,24 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
             }
         }
         Carrier::Header { name, value } => {
+            if name == "Cookie" {
+                // One `Cookie` header: the planted one replaces the ordinary one.
+                req.headers.retain(|(n, _)| n != "Cookie");
+            }
             req.headers.push((name.clone(), value.clone()));
             Planted {
-                position: Position::Header,
+                position: if name == "Cookie" {
+                    Position::Cookie
+                } else {
+                    Position::Header
+                },
+                encoding: caps.header_encoding(),
+            }
+        }
+        Carrier::SetCookie(value) => {
+            req.set_cookie = Some(value.clone());
+            Planted {
+                position: Position::SetCookie,
                 encoding: caps.header_encoding(),
             }
         }
@@ -416,9 +440,23 @@ fn plant_in(rng: &mut Rng, req: &mut Request, caps: Caps, credential: &Credentia
                 0 => {
                     req.path = format!("/{path}");
                     req.query = query.split('&').map(str::to_string).collect();
+                    // Some clients percent-encode every byte of the signature (the last item).
+                    let every_byte = rng.chance(0.3);
+                    if every_byte {
+                        if let Some(last) = req.query.last_mut() {
+                            if let Some((name, value)) = last.split_once('=') {
+                                let decoded = encode::decode_percent(value);
+                                *last = format!("{name}={}", encode::every_byte(rng, &decoded));
+                            }
+                        }
+                    }
                     Planted {
                         position: Position::QueryLast,
-                        encoding: Encoding::Plain,
+                        encoding: if every_byte {
+                            Encoding::EveryByte
+                        } else {
+                            Encoding::Plain
+                        },
                     }
                 }
                 1 => {

@@ -612,6 +612,9 @@ impl LineWalk<'_> {
                 }
             }
         }
+        if memchr::memchr(b'%', bytes).is_some() {
+            self.encoded_paths(text, field);
+        }
         for eq in memchr::memchr_iter(b'=', bytes) {
             let name_start = bytes[..eq]
                 .iter()
@@ -621,9 +624,14 @@ impl LineWalk<'_> {
                 continue;
             }
             let mut value_end = text_value_end(bytes, eq + 1);
-            // A path parameter (`;jsessionid=…`) ends where the query or fragment starts.
+            // A path parameter (`;jsessionid=…`) ends where the query or fragment starts (a `#`
+            // of an HTML character reference, `&#x2F;`, is not a fragment).
             if name_start > 0 && bytes[name_start - 1] == b';' {
-                if let Some(p) = memchr::memchr2(b'?', b'#', &bytes[eq + 1..value_end]) {
+                let value = &bytes[eq + 1..value_end];
+                let cut = value.iter().enumerate().position(|(i, &b)| {
+                    b == b'?' || (b == b'#' && (i == 0 || value[i - 1] != b'&'))
+                });
+                if let Some(p) = cut {
                     value_end = eq + 1 + p;
                 }
             }
@@ -633,6 +641,28 @@ impl LineWalk<'_> {
                 field,
                 depth,
             );
+        }
+    }
+
+    /// Request paths in free text (`GET /keys/xapp%2D1…/refresh`, as an application logs the
+    /// request): each is matched decoded too, up to its query.
+    fn encoded_paths(&mut self, text: Text<'_>, field: &FieldName) {
+        let bytes = text.bytes;
+        let mut from = 0;
+        while let Some(p) = memchr::memchr(b'/', &bytes[from..]) {
+            let start = from + p;
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'?' | b'#'))
+                .map_or(bytes.len(), |e| start + e);
+            let starts_token = start == 0
+                || bytes[start - 1].is_ascii_whitespace()
+                || matches!(bytes[start - 1], b'"' | b'\'' | b'(');
+            if starts_token && memchr::memchr(b'%', &bytes[start..end]).is_some() {
+                let decoded = decode(text.slice(start..end), Context::Path);
+                self.patterns(decoded.text(), field, None);
+            }
+            from = end.max(start + 1);
         }
     }
 

@@ -356,3 +356,31 @@ fn structures_are_high_confidence_and_names_medium() {
         assert_eq!(out[0].confidence, want, "{line}");
     }
 }
+
+#[test]
+fn an_encoded_request_path_on_a_line_of_unknown_shape_is_decoded() {
+    let token = "xapp-1-AO22XRV8C29-5941115109549-3694d1b428f3e50e86c2c5f2ca9635310f88053fc3fcdceab11b9d49fc08fbf5";
+    let encoded = token.replace('-', "%2D").replacen('a', "%61", 1);
+    let line = format!(
+        "app01 | 2026-11-27T10:00:12.012Z | INFO | POST /v2/auth/{encoded}/refresh?lang=en | 302 | 15ms"
+    );
+    assert_eq!(
+        detect_as(&line, LogType::Raw),
+        [("slack-app-token".into(), String::new(), token.into())]
+    );
+}
+
+#[test]
+fn an_html_character_reference_after_a_semicolon_is_not_a_fragment() {
+    let hook = "hooks.slack.com/workflows/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";
+    let line = format!(
+        "app01 | GET /login?format=desc&amp;webhook=https&#x3A;&#47;&#47;{} | 302",
+        hook.replace('/', "&#x2F;")
+    );
+    let found = detect_as(&line, LogType::Raw);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].2.as_str()),
+        ("slack-workflow-webhook", hook)
+    );
+}
