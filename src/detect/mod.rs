@@ -471,7 +471,7 @@ fn text_value_end(bytes: &[u8], start: usize) -> usize {
                 }
             }
         }
-        if ends_text_value(b) {
+        if ends_text_value(b) && !(b == b';' && encoded_pair_follows(&bytes[i + 1..])) {
             break;
         }
         i += 1;
@@ -480,6 +480,20 @@ fn text_value_end(bytes: &[u8], start: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// True when `rest` starts with `Name%3D`: after a `;`, a pair whose `=` is percent-encoded
+/// belongs to the encoded value around it (`cs=DefaultEndpointsProtocol%3Dhttps;AccountKey%3D…`),
+/// not to the text.
+fn encoded_pair_follows(rest: &[u8]) -> bool {
+    let name = rest
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    name > 0
+        && rest[name..]
+            .get(..3)
+            .is_some_and(|eq| eq.eq_ignore_ascii_case(b"%3D"))
 }
 
 /// Bytes that end a parameter value in free text.

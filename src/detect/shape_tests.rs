@@ -384,3 +384,25 @@ fn an_html_character_reference_after_a_semicolon_is_not_a_fragment() {
         ("slack-workflow-webhook", hook)
     );
 }
+
+#[test]
+fn an_encoded_connection_string_in_text_is_one_value() {
+    let key =
+        "aVZrlLdIDDijRyAeGMBpRNnhXGSBKwZQMHJPO7aDNYj795CeyaqHkAh07VRxPEvifP5O4ZUl9f4O7598mjNY5w==";
+    let line = format!(
+        "app01 | INFO | GET /api/v2/inventory?sort=asc&cs=DefaultEndpointsProtocol%3Dhttps;AccountName%3Dshop21;AccountKey%3D{};EndpointSuffix%3Dcore.windows.net | 200",
+        key.replace('=', "%3D")
+    );
+    let found = detect_as(&line, LogType::Raw);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].2.as_str()),
+        ("azure-storage-connection-string", key)
+    );
+    // A plain `;` still ends a value in text.
+    let cookies = "cookie: theme=dark;api_key=d4d3fd81b6ee7b3bb1c863e2601a7462";
+    assert_eq!(
+        detect_as(cookies, LogType::Raw)[0].2,
+        "d4d3fd81b6ee7b3bb1c863e2601a7462"
+    );
+}
