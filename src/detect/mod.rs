@@ -5,6 +5,7 @@
 //! ([`crate::rules`]). Provider patterns also run over the whole raw line, so a key in an
 //! unexpected place is still found. Detection knows nothing about files or output.
 
+mod application;
 mod bounded;
 pub mod confidence;
 mod prefilter;
@@ -269,6 +270,7 @@ impl Detector {
         }
         let before = out.len();
         walk.finish(out);
+        application::drop_non_credentials(out, before, line);
         let facts =
             (out.len() > before).then(|| record_facts(line, record, format, &out[before..]));
         if let Some(facts) = &facts {

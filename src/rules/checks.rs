@@ -210,6 +210,104 @@ pub fn fails_its_checksum(value: &[u8]) -> bool {
         && !github_checksum_valid(value)
 }
 
+/// True when `value` starts with a token of a checksummed format whose checksum is wrong, followed
+/// by a byte that cannot be part of it (`ghp_…:main`): the made-up token and whatever follows it
+/// are not a credential.
+pub fn starts_with_failed_checksum(value: &[u8]) -> bool {
+    value.len() > 40 && !value[40].is_ascii_alphanumeric() && fails_its_checksum(&value[..40])
+}
+
+/// True when `value` is a number in any notation: an integer of any length, a sign, a fraction,
+/// an exponent (`-79874087309410014E17`, `1.5e-3`, `123456789012345678`). Ids, timestamps, cache
+/// busters and serialised floats are never credentials.
+pub fn is_number(value: &[u8]) -> bool {
+    let rest = value
+        .strip_prefix(b"-")
+        .or_else(|| value.strip_prefix(b"+"))
+        .unwrap_or(value);
+    let mantissa_end = rest
+        .iter()
+        .position(|&b| b == b'e' || b == b'E')
+        .unwrap_or(rest.len());
+    let (mantissa, exponent) = rest.split_at(mantissa_end);
+    let digits_with_one_point = |part: &[u8]| {
+        part.iter().any(u8::is_ascii_digit)
+            && part.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+            && part.iter().filter(|&&b| b == b'.').count() <= 1
+    };
+    let exponent_ok = match exponent {
+        [] => true,
+        [_, b'-' | b'+', digits @ ..] | [_, digits @ ..] => {
+            !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+        }
+    };
+    digits_with_one_point(mantissa) && exponent_ok
+}
+
+/// True when `value` is a slug, a readable id or a tracker: parts joined by `-`, `_`, `.` or `/`
+/// that are each words, numbers, or a word and a number or two run together
+/// (`blue-widget-2024-xl`, `INV-2024-000123`, `awssession_id1025847766r8505`). A random value has
+/// letter and digit runs throughout and long runs of consonant-heavy letters; these do not.
+pub fn is_slug(value: &[u8]) -> bool {
+    let parts = value
+        .split(|b| matches!(b, b'-' | b'_' | b'.' | b'/'))
+        .filter(|p| !p.is_empty());
+    let mut parts_seen = 0;
+    for part in parts {
+        parts_seen += 1;
+        if !part.iter().all(u8::is_ascii_alphanumeric) || !is_readable_part(part) {
+            return false;
+        }
+    }
+    parts_seen > 0
+}
+
+/// One part of a slug: at most two runs of letters, each a word, and at most two runs of digits.
+fn is_readable_part(part: &[u8]) -> bool {
+    let mut letter_runs = 0;
+    let mut digit_runs = 0;
+    let mut i = 0;
+    while i < part.len() {
+        let digit = part[i].is_ascii_digit();
+        let end = part[i..]
+            .iter()
+            .position(|b| b.is_ascii_digit() != digit)
+            .map_or(part.len(), |p| i + p);
+        if digit {
+            digit_runs += 1;
+        } else {
+            letter_runs += 1;
+            if !is_word(&part[i..end]) {
+                return false;
+            }
+        }
+        i = end;
+    }
+    letter_runs <= 2 && digit_runs <= 2
+}
+
+/// A word as people write it in ids: lowercase, Capitalised or a short UPPERCASE code, at most 12
+/// letters, with a vowel when longer than 3 letters, and no 5 consonants in a row.
+fn is_word(letters: &[u8]) -> bool {
+    let lower = letters[1..].iter().all(u8::is_ascii_lowercase);
+    let upper = letters.iter().all(u8::is_ascii_uppercase);
+    if letters.len() > 12 || !(lower || (upper && letters.len() <= 5)) {
+        return false;
+    }
+    let vowel = |b: &u8| b"aeiouyAEIOUY".contains(b);
+    if upper || letters.len() <= 3 {
+        return true;
+    }
+    let mut consonants = 0;
+    for b in letters {
+        consonants = if vowel(b) { 0 } else { consonants + 1 };
+        if consonants >= 5 {
+            return false;
+        }
+    }
+    letters.iter().any(vowel)
+}
+
 /// True when `token` is `header.claims.signature` whose first two parts are base64url JSON
 /// objects.
 pub fn is_jwt(token: &[u8]) -> bool {
@@ -443,9 +541,12 @@ pub fn is_public_key(value: &[u8]) -> bool {
 pub fn is_credential_like(value: &[u8]) -> bool {
     if !(16..=4096).contains(&value.len())
         || fails_its_checksum(value)
+        || starts_with_failed_checksum(value)
         || is_placeholder(value)
         || is_public_key(value)
         || is_uuid(value)
+        || is_number(value)
+        || is_slug(value)
     {
         return false;
     }
@@ -797,6 +898,68 @@ mod tests {
             assert!(is_placeholder(v.as_bytes()), "{v}");
         }
         assert!(!is_placeholder(b"d41d8cd98f00b204e9800998ecf8427e"));
+    }
+
+    #[test]
+    fn numbers_in_any_notation_are_not_credentials() {
+        for number in [
+            "-79874087309410014E17",
+            "79874087309410014e+17",
+            "123456789012345678",
+            "-123456789012345678",
+            "3.14159265358979323846",
+            "1.5e-300000000000000",
+        ] {
+            assert!(is_number(number.as_bytes()), "{number}");
+            assert!(!is_credential_like(number.as_bytes()), "{number}");
+        }
+        for not_number in [
+            "E17",
+            "-",
+            "1e",
+            "1.2.3",
+            "12ab34",
+            "d4d3fd81b6ee7b3bb1c863e2601a7462",
+        ] {
+            assert!(!is_number(not_number.as_bytes()), "{not_number}");
+        }
+    }
+
+    #[test]
+    fn slugs_ids_and_trackers_are_not_credentials() {
+        for slug in [
+            "blue-widget-2024-xl",
+            "INV-2024-000123456",
+            "summer_sale_2026_banner",
+            "awssession_id1025847766r8505",
+            "order-7f-2026-11-27",
+            "Product-Name-Deluxe-Edition",
+        ] {
+            assert!(is_slug(slug.as_bytes()), "{slug}");
+            assert!(!is_credential_like(slug.as_bytes()), "{slug}");
+        }
+        for random in [
+            "d4d3fd81b6ee7b3bb1c863e2601a7462",
+            "rmZDbDqtELn9ovc0Hs98YGpB7gt180MooFbK1BG3",
+            "j_P1bOisNCv5cB_TBj0RbX7yuofD2O_dlhpCMeHW598",
+            "qwhdjskeoapxmznvbrtyuiolkjhgfd",
+            "xk3mp9qlr2st8vw1-yz4ab6cd",
+        ] {
+            assert!(!is_slug(random.as_bytes()), "{random}");
+        }
+    }
+
+    #[test]
+    fn a_token_with_a_wrong_checksum_stays_wrong_with_text_after_it() {
+        let bad = "ghp_DZ89PWX88NeROgJAyUwBqACRVBU6w60yS56A";
+        assert!(fails_its_checksum(bad.as_bytes()));
+        for value in [
+            format!("{bad}:main"),
+            format!("{bad}/x"),
+            format!("{bad}@host"),
+        ] {
+            assert!(!is_credential_like(value.as_bytes()), "{value}");
+        }
     }
 
     #[test]

@@ -1,0 +1,141 @@
+//! What the application on the line says about a credential-named parameter: the request path
+//! and the parameters beside it tell an anti-CSRF token (phpMyAdmin, Drupal) or a replay-cache
+//! key (an OAuth 1 nonce map) from a credential, whatever the parameter is called.
+//!
+//! It only ever removes parameter-rule detections (a self-identifying format is never judged by
+//! its neighbours) and decides from the line alone, never from file names.
+
+use super::Detection;
+use crate::rules::Matcher;
+
+/// Removes, from `detections[from..]`, the parameter-rule detections that `line` shows are not
+/// credentials.
+pub fn drop_non_credentials(detections: &mut Vec<Detection>, from: usize, line: &[u8]) {
+    let mut i = from;
+    while i < detections.len() {
+        if is_not_credential(&detections[i], line) {
+            detections.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn is_not_credential(detection: &Detection, line: &[u8]) -> bool {
+    if !matches!(detection.rule.matcher, Matcher::Param { .. }) {
+        return false;
+    }
+    let (Some(param), Some(span)) = (&detection.param, detection.spans.first()) else {
+        return false;
+    };
+    let name = param.to_ascii_lowercase();
+    let url = enclosing_url(line, span.start).to_ascii_lowercase();
+    let value = detection.secret.expose();
+    match name.as_slice() {
+        b"token" => is_phpmyadmin(&url) || is_drupal_csrf(&url, value),
+        b"key" | b"nonce" | b"cache_key" => is_replay_key(&url, value),
+        _ => false,
+    }
+}
+
+/// The URL (or other whitespace- and quote-delimited text) around byte `pos` of `line`.
+fn enclosing_url(line: &[u8], pos: usize) -> &[u8] {
+    let is_end = |b: &u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>');
+    let pos = pos.min(line.len());
+    let start = line[..pos].iter().rposition(is_end).map_or(0, |p| p + 1);
+    let end = line[pos..]
+        .iter()
+        .position(is_end)
+        .map_or(line.len(), |p| pos + p);
+    &line[start..end]
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    memchr::memmem::find(haystack, needle.as_bytes()).is_some()
+}
+
+/// phpMyAdmin's anti-CSRF `token`: its request paths (`/phpmyadmin/`, `/pma/`, its per-page
+/// scripts) or the parameters it sends with every token (`route=/…`, `ajax_request`,
+/// `ajax_page_request`).
+fn is_phpmyadmin(url: &[u8]) -> bool {
+    [
+        "phpmyadmin",
+        "/pma/",
+        "ajax_request=",
+        "ajax_page_request=",
+        "route=/",
+        "route=%2f",
+    ]
+    .iter()
+    .any(|marker| contains(url, marker))
+        || ["/server_", "/db_", "/tbl_"]
+            .iter()
+            .any(|script| contains(url, script) && contains(url, ".php"))
+}
+
+/// Drupal's anti-CSRF `token` (43 base64url characters, the form Drupal's CSRF token generator
+/// gives) on an admin or user-action link, which Drupal writes with `destination=`.
+fn is_drupal_csrf(url: &[u8], value: &[u8]) -> bool {
+    let drupal_shape = value.len() == 43
+        && value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
+    drupal_shape
+        && (contains(url, "destination=") || contains(url, "/admin/") || contains(url, "/user/"))
+}
+
+/// A replay-cache key: a UUID run together with more text (an OAuth 1 nonce map's
+/// `<nonce><consumer key>`), or any key on a nonce or replay endpoint.
+fn is_replay_key(url: &[u8], value: &[u8]) -> bool {
+    let uuid_led = value.len() > 36 && crate::rules::checks::is_uuid(&value[..36]);
+    let path = url.split(|&b| b == b'?').next().unwrap_or(url);
+    uuid_led || contains(path, "nonce") || contains(path, "replay")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::Detector;
+    use crate::logformat::LogType;
+
+    fn rules_found(target: &str) -> Vec<&'static str> {
+        let line = format!(
+            "203.0.113.9 - - [04/Dec/2026:10:00:00 +0000] \"GET {target} HTTP/1.1\" 200 5 \"-\" \"curl/8\""
+        );
+        let mut out = Vec::new();
+        Detector::builtin().scan_line(line.as_bytes(), LogType::Combined, &mut out);
+        out.iter().map(|d| d.rule.id).collect()
+    }
+
+    #[test]
+    fn phpmyadmin_tokens_are_not_reported_wherever_phpmyadmin_lives() {
+        let token = "0ec60985f162086c674021e77f8f507b";
+        for target in [
+            format!(
+                "/phpmyadmin/index.php?route=/server/databases&ajax_request=true&token={token}"
+            ),
+            format!("/index.php?route=/sql&db=shop&token={token}"),
+            format!("/pma/sql.php?token={token}"),
+            format!("/tools/db_structure.php?db=shop&token={token}"),
+            format!("/admin/x.php?ajax_request=true&token={token}"),
+        ] {
+            assert!(rules_found(&target).is_empty(), "{target}");
+        }
+        // The same value elsewhere is still a credential-like value under a credential name.
+        assert_eq!(
+            rules_found(&format!("/api/v2/export?token={token}")),
+            ["generic-credential-param"]
+        );
+    }
+
+    #[test]
+    fn replay_keys_are_not_reported() {
+        let composite = "df8e0415-1c38-c9e4-1e88-409d134cf133Qdxp3CdVYs5kPqTDyStu";
+        assert!(rules_found(&format!("/oauth/keymanager/nonce?key={composite}")).is_empty());
+        assert!(rules_found(&format!("/km/lookup?key={composite}")).is_empty());
+        assert!(rules_found("/oauth/nonce/check?key=Qdxp3CdVYs5kPqTDyStu7a").is_empty());
+        assert_eq!(
+            rules_found("/v1/geo?key=Qdxp3CdVYs5kPqTDyStu7a"),
+            ["generic-credential-param"]
+        );
+    }
+}
