@@ -17,8 +17,85 @@ pub const FAMILIES: &[&str] = &[
     "public-key",
     "documentation",
     "csrf",
+    "csrf-framework",
+    "replay-key",
+    "number",
+    "slug",
+    "tracker",
+    "bad-checksum-suffix",
     "image-signature",
 ];
+
+const WORDS: &[&str] = &[
+    "blue", "widget", "summer", "sale", "garden", "chair", "deluxe", "invoice", "order", "promo",
+    "winter", "black", "friday", "shoes", "review", "banner",
+];
+
+/// An anti-CSRF token or nonce as a framework names and shapes it.
+fn csrf_by_framework(rng: &mut Rng) -> String {
+    match rng.below(8) {
+        0 => format!("_wpnonce={}", rng.string(HEX, 10)),
+        1 => format!("sesskey={}", rng.string(ALNUM, 10)),
+        2 => format!("form_key={}", rng.string(ALNUM, 16)),
+        3 => format!("_token={}", rng.string(ALNUM, 40)),
+        4 => format!("__RequestVerificationToken={}", rng.string(B64URL, 92)),
+        5 => format!("user_token={}", rng.string(HEX, 32)),
+        6 => format!("{}=1", rng.string(HEX, 32)),
+        _ => format!("_csrf={}", uuid(rng)),
+    }
+}
+
+/// A GitHub-shaped token whose checksum is wrong (a random one is right once in 62^6), with text
+/// run on after it.
+fn bad_checksum_with_suffix(rng: &mut Rng) -> String {
+    let prefix = rng.pick(&["ghp_", "gho_", "npm_"]);
+    let suffix = rng.pick(&[":main", ":1", "/deploy", "@origin"]);
+    format!(
+        "token={prefix}{}{}",
+        rng.string(ALNUM, 36),
+        suffix.replace(':', "%3A").replace('@', "%40")
+    )
+}
+
+/// A number in some notation under a credential name.
+fn number(rng: &mut Rng) -> String {
+    let digits = |rng: &mut Rng, n: usize| {
+        let mut d = rng.string(b"123456789", 1);
+        d.push_str(&rng.string(b"0123456789", n - 1));
+        d
+    };
+    match rng.below(4) {
+        0 => format!("token=-{}E17", digits(rng, 17)),
+        1 => format!("token={}", digits(rng, 18)),
+        2 => format!(
+            "key={}.{}e%2B{}",
+            digits(rng, 1),
+            digits(rng, 16),
+            10 + rng.below(80)
+        ),
+        _ => format!("access_token={}E{}", digits(rng, 19), rng.below(30)),
+    }
+}
+
+/// Words and small numbers joined by `-` or `_` under a key-like name.
+fn slug(rng: &mut Rng) -> String {
+    let sep = *rng.pick(&["-", "_"]);
+    let words: Vec<&str> = (0..2 + rng.below(3)).map(|_| *rng.pick(WORDS)).collect();
+    match rng.below(3) {
+        0 => format!(
+            "product_key={}{sep}{}{sep}{}",
+            words.join(sep),
+            2020 + rng.below(7),
+            rng.pick(&["xl", "m", "s", "eu"])
+        ),
+        1 => format!(
+            "invoice_token=INV{sep}{}{sep}{:06}",
+            2020 + rng.below(7),
+            rng.below(999_999)
+        ),
+        _ => format!("api_key={}{sep}{}", words.join(sep), rng.below(100)),
+    }
+}
 
 fn uuid(rng: &mut Rng) -> String {
     let h = rng.string(HEX, 32);
@@ -161,6 +238,16 @@ pub fn param(rng: &mut Rng) -> (&'static str, String) {
                 "token=ghp_16C7e42F292c6912E7710c838347Ae178B4a",
             ])
             .to_string(),
+        "csrf-framework" => csrf_by_framework(rng),
+        "replay-key" => format!("key={}{}", uuid(rng), rng.string(ALNUM, 20)),
+        "number" => number(rng),
+        "slug" => slug(rng),
+        "tracker" => format!(
+            "sid=awssession_id{}r{}",
+            1_000_000_000 + rng.below(900_000_000),
+            rng.below(10_000)
+        ),
+        "bad-checksum-suffix" => bad_checksum_with_suffix(rng),
         "csrf" => {
             let name = rng.pick(&[
                 "csrf_token",
@@ -196,8 +283,30 @@ pub fn path(rng: &mut Rng) -> String {
     }
 }
 
-/// A decoy referer: search engines with their own click ids, and the site itself.
-pub fn referer(rng: &mut Rng) -> String {
+/// A decoy referer and its family: search engines with their own click ids, the site itself,
+/// and admin pages whose anti-CSRF token is named like a credential.
+pub fn referer(rng: &mut Rng) -> (&'static str, String) {
+    match rng.below(5) {
+        3 => (
+            "csrf-phpmyadmin",
+            format!(
+                "https://db.example.com/phpmyadmin/index.php?route=/sql&db=shop&table=orders&token={}&ajax_request=true",
+                rng.string(HEX, 32)
+            ),
+        ),
+        4 => (
+            "csrf-drupal",
+            format!(
+                "https://www.example.com/admin/content/node/{}/delete?destination=/admin/content&token={}",
+                rng.below(5000),
+                rng.string(B64URL, 43)
+            ),
+        ),
+        _ => ("none", search_referer(rng)),
+    }
+}
+
+fn search_referer(rng: &mut Rng) -> String {
     match rng.below(3) {
         0 => format!(
             "https://www.google.com/url?sa=t&rct=j&q=&esrc=s&source=web&cd=1&ved=2ahUKEwj{}&url=https%3A%2F%2Fshop.example.com%2F&usg=AOvVaw{}&sig2={}&ei={}",

@@ -558,7 +558,11 @@ pub fn ordinary(rng: &mut Rng, req: &mut Request, caps: Caps, second: u64) -> Ve
         req.query.insert(at, item);
     }
     if caps.referer && rng.chance(0.6) {
-        req.referer = Some(crate::decoys::referer(rng));
+        let (family, referer) = crate::decoys::referer(rng);
+        if family != "none" {
+            families.push(family);
+        }
+        req.referer = Some(referer);
     }
     if caps.headers || caps.cookie {
         req.headers = crate::decoys::headers(rng);

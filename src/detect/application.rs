@@ -1,9 +1,11 @@
 //! What the application on the line says about a credential-named parameter: the request path
 //! and the parameters beside it tell an anti-CSRF token (phpMyAdmin, Drupal) or a replay-cache
-//! key (an OAuth 1 nonce map) from a credential, whatever the parameter is called.
+//! key (an OAuth 1 nonce map) from a credential, whatever the parameter is called; the user agent
+//! tells a vulnerability scanner's probe from a leak.
 //!
 //! It only ever removes parameter-rule detections (a self-identifying format is never judged by
-//! its neighbours) and decides from the line alone, never from file names.
+//! its neighbours), lowers the confidence of a scanner's findings, and decides from the line
+//! alone, never from file names.
 
 use super::Detection;
 use crate::rules::Matcher;
@@ -35,6 +37,39 @@ fn is_not_credential(detection: &Detection, line: &[u8]) -> bool {
         b"token" => is_phpmyadmin(&url) || is_drupal_csrf(&url, value),
         b"key" | b"nonce" | b"cache_key" => is_replay_key(&url, value),
         _ => false,
+    }
+}
+
+/// User agents of vulnerability scanners: what they send are probes (`password=admin` to a page
+/// that does not exist), not credentials someone leaked.
+const SCANNER_AGENTS: &[&str] = &[
+    "nikto",
+    "sqlmap",
+    "acunetix",
+    "netsparker",
+    "w3af",
+    "nessus",
+    "openvas",
+    "nmap scripting engine",
+    "wpscan",
+    "dirbuster",
+    "gobuster",
+    "nuclei",
+    "zgrab",
+    "masscan",
+    "owasp zap",
+    "jorgee",
+];
+
+/// A finding in a request a vulnerability scanner sent is weak evidence: its confidence becomes
+/// `low` (still reported with `--min-confidence low`, and still masked by `redact`).
+pub fn lower_for_scanners(detection: &mut Detection, user_agent: Option<&[u8]>) {
+    let Some(agent) = user_agent else {
+        return;
+    };
+    let agent = agent.to_ascii_lowercase();
+    if SCANNER_AGENTS.iter().any(|s| contains(&agent, s)) {
+        detection.confidence = crate::finding::Confidence::Low;
     }
 }
 
@@ -125,6 +160,19 @@ mod tests {
             rules_found(&format!("/api/v2/export?token={token}")),
             ["generic-credential-param"]
         );
+    }
+
+    #[test]
+    fn what_a_vulnerability_scanner_sends_is_low_confidence() {
+        let line = "198.51.100.4 - - [22/Apr/2004:11:53:49 -0400] \"GET /admin/login.php?username=test&password=Xk3mP9qLr2sT HTTP/1.0\" 404 287 \"-\" \"Mozilla/4.75 (Nikto/1.32 )\"";
+        let mut out = Vec::new();
+        Detector::builtin().scan_line(line.as_bytes(), LogType::Combined, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].confidence, crate::finding::Confidence::Low);
+        let browser = line.replace("Nikto/1.32", "Windows NT 10.0");
+        let mut out = Vec::new();
+        Detector::builtin().scan_line(browser.as_bytes(), LogType::Combined, &mut out);
+        assert_eq!(out[0].confidence, crate::finding::Confidence::Medium);
     }
 
     #[test]

@@ -645,7 +645,40 @@ pub fn is_password_like(value: &[u8]) -> bool {
             | b"filtered"
             | b"masked"
     );
-    !(masked_or_template || repeated || placeholder)
+    !(masked_or_template || repeated || placeholder || is_attack_payload(&lower))
+}
+
+/// True when a lowercased value is an injection probe rather than something a person chose as a
+/// password: SQL (`' or ''='`, `union select`), script, path traversal, shell or scanner markers.
+pub fn is_attack_payload(lower: &[u8]) -> bool {
+    const MARKERS: &[&str] = &[
+        "' or ",
+        "'or'",
+        "\" or ",
+        "' and ",
+        "'='",
+        "union select",
+        "union all select",
+        "sleep(",
+        "benchmark(",
+        "<script",
+        "javascript:",
+        "../",
+        "..\\",
+        "/etc/passwd",
+        "||",
+        "${jndi",
+        "$(",
+        "`",
+        "%00",
+        "' --",
+        "';--",
+        "netsparker",
+        "acunetix",
+    ];
+    MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(lower, m.as_bytes()).is_some())
 }
 
 /// Whether `value` holds a printf `%s` that is not the start of a word (`'%s'`, `%s%s`), as
@@ -898,6 +931,28 @@ mod tests {
             assert!(is_placeholder(v.as_bytes()), "{v}");
         }
         assert!(!is_placeholder(b"d41d8cd98f00b204e9800998ecf8427e"));
+    }
+
+    #[test]
+    fn injection_probes_are_not_passwords() {
+        for probe in [
+            "' OR ''='",
+            "\"||NETSPARKER||",
+            "x' UNION SELECT 1,2--",
+            "<script>alert(1)</script>",
+            "../../../../etc/passwd",
+            "${jndi:ldap://x/a}",
+        ] {
+            assert!(!is_password_like(probe.as_bytes()), "{probe}");
+        }
+        for password in [
+            "Summer2024!",
+            "O'Brien-1987",
+            "a|b|c",
+            "Blue Harbor Lantern 77",
+        ] {
+            assert!(is_password_like(password.as_bytes()), "{password}");
+        }
     }
 
     #[test]
