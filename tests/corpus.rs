@@ -6,7 +6,7 @@
 //! The corpus is not part of the repository, so these tests are ignored by a plain `cargo test`;
 //! `.ci/run` runs them with `--ignored` and `LOGLEAKS_CORPUS` set when the corpus exists.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
