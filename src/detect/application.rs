@@ -91,18 +91,24 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 /// phpMyAdmin's anti-CSRF `token`: its request paths (`/phpmyadmin/`, `/pma/`, its per-page
 /// scripts) or the parameters it sends with every token (`route=/…`, `ajax_request`,
-/// `ajax_page_request`).
+/// `ajax_page_request`, `collation_connection`, `server=<n>` of older releases).
 fn is_phpmyadmin(url: &[u8]) -> bool {
-    [
-        "phpmyadmin",
-        "/pma/",
-        "ajax_request=",
-        "ajax_page_request=",
-        "route=/",
-        "route=%2f",
-    ]
-    .iter()
-    .any(|marker| contains(url, marker))
+    let server_number = ["?server=", "&server="].iter().any(|p| {
+        memchr::memmem::find_iter(url, p.as_bytes())
+            .any(|at| url.get(at + p.len()).is_some_and(u8::is_ascii_digit))
+    });
+    server_number
+        || [
+            "phpmyadmin",
+            "/pma/",
+            "ajax_request=",
+            "ajax_page_request=",
+            "route=/",
+            "route=%2f",
+            "collation_connection=",
+        ]
+        .iter()
+        .any(|marker| contains(url, marker))
         || ["/server_", "/db_", "/tbl_"]
             .iter()
             .any(|script| contains(url, script) && contains(url, ".php"))
@@ -152,6 +158,8 @@ mod tests {
             format!("/pma/sql.php?token={token}"),
             format!("/tools/db_structure.php?db=shop&token={token}"),
             format!("/admin/x.php?ajax_request=true&token={token}"),
+            format!("/main.php?token={token}&server=1&lang=en"),
+            format!("/import.php?collation_connection=utf8mb4_unicode_ci&token={token}"),
         ] {
             assert!(rules_found(&target).is_empty(), "{target}");
         }

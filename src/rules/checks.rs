@@ -649,7 +649,9 @@ pub fn is_password_like(value: &[u8]) -> bool {
 }
 
 /// True when a lowercased value is an injection probe rather than something a person chose as a
-/// password: SQL (`' or ''='`, `union select`), script, path traversal, shell or scanner markers.
+/// password: SQL that breaks out of a quoted string (`' or ''='`, `' union `), script, path
+/// traversal, shell or scanner markers. Words alone (`union select` typed after a password) are
+/// not enough.
 pub fn is_attack_payload(lower: &[u8]) -> bool {
     const MARKERS: &[&str] = &[
         "' or ",
@@ -657,10 +659,7 @@ pub fn is_attack_payload(lower: &[u8]) -> bool {
         "\" or ",
         "' and ",
         "'='",
-        "union select",
-        "union all select",
-        "sleep(",
-        "benchmark(",
+        "' union ",
         "<script",
         "javascript:",
         "../",
@@ -939,6 +938,7 @@ mod tests {
             "' OR ''='",
             "\"||NETSPARKER||",
             "x' UNION SELECT 1,2--",
+            "' or 1=1 --",
             "<script>alert(1)</script>",
             "../../../../etc/passwd",
             "${jndi:ldap://x/a}",
