@@ -113,7 +113,7 @@ const EXPECTED: &[Expected] = &[
         2,
         "aws-presigned-url-signature",
         "request.query",
-        None,
+        Some("X-Amz-Signature"),
         "aws_s3",
     ),
     (
