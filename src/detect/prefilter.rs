@@ -17,7 +17,7 @@
 //! changes a letter's case. Searched lowercased, such a keyword would be found at every byte of a
 //! line of `aaaa…` and rejected there one position at a time.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use crate::rules::Rule;
 
@@ -149,9 +149,13 @@ impl Prefilter {
             }
         }
         let keywords = all.into_iter().map(String::into_bytes).zip(exact).collect();
+        // A DFA whatever the number of keywords: the crate's own choice falls back to a slower
+        // NFA past about 100 of them, and this automaton runs over every value of every
+        // candidate line.
         let select = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&selecting)
             .expect("keyword automaton is small");
         Prefilter {
