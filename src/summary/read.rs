@@ -360,6 +360,16 @@ impl<'de> Visitor<'de> for SummaryObject<'_, '_, '_> {
     }
 }
 
+/// What went wrong reading a JSON stream: the reader's own error when it had one, else the
+/// parser's words.
+fn stream_error_message(e: &serde_json::Error, read_error: Option<String>) -> String {
+    match (e.is_io(), read_error) {
+        (true, Some(error)) => format!("cannot read: {error}"),
+        (true, None) => format!("cannot read: {}", bare_message(e)),
+        (false, _) => format!("not valid JSON ({})", bare_message(e)),
+    }
+}
+
 /// One summary object, or several one after the other (`cat sa.json sb.json`).
 fn read_objects(
     mut reader: impl BufRead,
@@ -384,11 +394,7 @@ fn read_objects(
             })
         };
         if let Err(e) = result {
-            let message = match (e.is_io(), counting.error.take()) {
-                (true, Some(error)) => format!("cannot read: {error}"),
-                (true, None) => format!("cannot read: {}", bare_message(&e)),
-                (false, _) => format!("not valid JSON ({})", bare_message(&e)),
-            };
+            let message = stream_error_message(&e, counting.error.take());
             return problems.fatal(Some(line + newlines.get()), message);
         }
         line += newlines.get();
@@ -431,11 +437,7 @@ fn read_arrays(
             })
         };
         if let Err(e) = result {
-            let message = match (e.is_io(), counting.error.take()) {
-                (true, Some(error)) => format!("cannot read: {error}"),
-                (true, None) => format!("cannot read: {}", bare_message(&e)),
-                (false, _) => format!("not valid JSON ({})", bare_message(&e)),
-            };
+            let message = stream_error_message(&e, counting.error.take());
             let at = if e.is_io() {
                 line + newlines.get()
             } else {
