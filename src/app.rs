@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::Instant;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, FailOn, RulesArgs, RulesFormat, ScanArgs};
 use crate::config::RunConfig;
@@ -87,7 +87,32 @@ fn scan_command(args: ScanArgs) -> i32 {
     if let Some(path) = &args.report {
         walk_options.own_output(path, "report (--report)");
     }
-    let walked = input::walk(&setup.paths, &walk_options);
+    let problems = match &args.errors_json {
+        Some(path) => match File::create(path) {
+            Ok(file) => {
+                walk_options.own_output(path, "errors file (--errors-json)");
+                Some(report::ProblemsWriter::new(BufWriter::new(file)))
+            }
+            Err(e) => {
+                error(format!(
+                    "{}: cannot write the errors file (--errors-json): {}",
+                    path.display(),
+                    input::describe_io_error(&e)
+                ));
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let mut walked = input::walk(&setup.paths, &walk_options);
+    if let Some(shard) = args.shard {
+        let all = count_files(&walked);
+        walked = shard.keep(walked);
+        eprintln!(
+            "logleaks: shard {shard}: {} of {all} listed",
+            count_files(&walked)
+        );
+    }
     let progress = Progress::new(&walked, !args.no_progress && io::stderr().is_terminal());
     let out: Box<dyn Write> = match &args.report {
         Some(path) => match File::create(path) {
@@ -129,6 +154,9 @@ fn scan_command(args: ScanArgs) -> i32 {
         flush_each: args.line_buffered,
         flush_when_idle: args.line_buffered || stdout.is_read_live(),
         on_the_terminal_of_stderr: stdout == Stdout::Terminal && io::stderr().is_terminal(),
+        problems,
+        problems_path: args.errors_json.clone(),
+        problems_failed: false,
     };
     let options = ScanOptions {
         threads: args
@@ -180,7 +208,17 @@ fn scan_command(args: ScanArgs) -> i32 {
     if let Some(note) = unmatched_baseline_note(&sink.filter, sink.shown) {
         eprintln!("{note}");
     }
-    exit_code(&args.fail_on, sink.shown, summary.errors)
+    let errors = summary.errors + u64::from(sink.problems_failed);
+    exit_code(&args.fail_on, sink.shown, errors)
+}
+
+/// The inputs to read among `walked`, as "N files".
+fn count_files(walked: &[input::Walked]) -> String {
+    let files = walked
+        .iter()
+        .filter(|w| matches!(w, input::Walked::File(_)))
+        .count();
+    report::counted(files as u64, "input")
 }
 
 /// Everything a scan needs that comes from the command line and the config file.
@@ -197,7 +235,27 @@ struct ScanSetup {
 impl ScanSetup {
     fn new(args: &ScanArgs) -> Result<Self, String> {
         let mut paths = args.paths.clone();
-        if paths.is_empty() {
+        if let Some(list) = &args.files_from {
+            let list_is_stdin = list.as_os_str() == "-";
+            if list_is_stdin && paths.iter().any(|p| p.as_os_str() == "-") {
+                return Err("standard input cannot be both the list of inputs (--files-from -) and an input (-)".into());
+            }
+            let separator = match args.null {
+                true => input::Separator::Nul,
+                false => input::Separator::Line,
+            };
+            let listed = input::read_list(list, separator)?;
+            if list_is_stdin && listed.iter().any(|p| p.as_os_str() == "-") {
+                return Err("standard input (--files-from -): `-` cannot be listed, standard input holds the list".into());
+            }
+            if listed.is_empty() && paths.is_empty() {
+                return Err(format!(
+                    "{}: the list of inputs (--files-from) is empty: nothing to scan",
+                    list.display()
+                ));
+            }
+            paths.extend(listed);
+        } else if paths.is_empty() {
             if io::stdin().is_terminal() {
                 return Err("no input: name files or directories to scan, or pipe a log into logleaks (see `logleaks scan --help`)".into());
             }
@@ -206,6 +264,7 @@ impl ScanSetup {
         let mut walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
             .map_err(|e| format!("invalid glob: {e}"))?;
         walk_options.include_vcs = args.include_vcs;
+        walk_options.stdin_name = args.stdin_name.clone();
         let config = RunConfig::load(
             args.config.as_deref(),
             args.no_config,
@@ -496,6 +555,12 @@ struct ReportSink<'w> {
     flush_when_idle: bool,
     /// Findings go to the terminal that stderr shows too.
     on_the_terminal_of_stderr: bool,
+    /// `--errors-json`: where input problems are also written.
+    problems: Option<report::ProblemsWriter<BufWriter<File>>>,
+    /// The path of `--errors-json`, for messages.
+    problems_path: Option<PathBuf>,
+    /// Writing to `--errors-json` failed (said on stderr once); the run exits with 2.
+    problems_failed: bool,
 }
 
 impl Sink for ReportSink<'_> {
@@ -526,6 +591,7 @@ impl Sink for ReportSink<'_> {
         if let Notice::Error { path, message } = notice {
             let shown = report::display_bytes(&path.as_bytes());
             self.report.input_problem(&shown, message);
+            self.record_problem(&path.as_bytes(), message);
         }
         let silent = matches!(
             notice,
@@ -543,6 +609,26 @@ impl Sink for ReportSink<'_> {
             let _ = self.report.flush();
         }
         self.progress.suspend(|| print_notice(notice));
+    }
+}
+
+impl ReportSink<'_> {
+    /// Writes an input problem to `--errors-json`; a failure to write is said once, and the
+    /// file is not written to again.
+    fn record_problem(&mut self, input: &[u8], message: &str) {
+        let Some(problems) = &mut self.problems else {
+            return;
+        };
+        if let Err(e) = problems.problem(input, message) {
+            self.problems = None;
+            self.problems_failed = true;
+            let path = self.problems_path.as_deref().unwrap_or(Path::new("-"));
+            error(format!(
+                "{}: cannot write the errors file (--errors-json): {}",
+                path.display(),
+                input::describe_io_error(&e)
+            ));
+        }
     }
 }
 

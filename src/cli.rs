@@ -113,6 +113,30 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
+    /// Also scan the inputs listed in FILE (`-`: standard input), one per line, as if named on
+    /// the command line.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// With `--files-from`, entries end with a NUL byte instead of a newline (`find -print0`).
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    pub null: bool,
+
+    /// Name standard input NAME in findings and messages (and choose its format by this name),
+    /// for a job that pipes one file's bytes into logleaks. Never pipe several logs into one
+    /// standard input: each file's format is detected from its own first lines.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<PathBuf>,
+
+    /// Scan only shard I of N (I from 0 to N-1): the inputs whose name hashes to I. N workers
+    /// given the same inputs and shards 0/N … N-1/N scan each input exactly once.
+    #[arg(long, value_name = "I/N", value_parser = crate::input::Shard::parse)]
+    pub shard: Option<crate::input::Shard>,
+
+    /// Also write every input problem to FILE as JSON Lines: `{"input", "kind", "message"}`.
+    #[arg(long, value_name = "FILE")]
+    pub errors_json: Option<PathBuf>,
+
     /// Write the findings to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -9,9 +9,11 @@ mod classify;
 mod failure;
 mod identity;
 mod lines;
+mod list;
 mod live;
 mod open;
 mod pump;
+mod shard;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -26,9 +28,11 @@ pub use classify::{classify, Content, SNIFF_LEN};
 pub use failure::{read_problem, ReadFailure, ReadProblem};
 pub use identity::FileId;
 pub use lines::{count_lines, Block, BlockReader, OwnedBlock, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN};
+pub use list::{read_list, Separator};
 pub use live::{is_pause, starts_like_text, Live};
 pub use open::{open, open_reader, sniff_compression, Compression, Opened};
 pub use pump::{BlockBytes, BlockPump, CutLines, Next, Recycler, FIRST_BLOCK};
+pub use shard::Shard;
 pub use walk::{describe_io_error, walk, Skip, WalkError, WalkOptions, Walked, VCS_DIRS};
 
 /// A path as it is shown to the user: as given on the command line, or as found below a given
@@ -92,8 +96,13 @@ pub struct InputFile {
 impl InputFile {
     /// Standard input.
     pub fn stdin() -> Self {
+        Self::stdin_named(None)
+    }
+
+    /// Standard input, named `name` in findings and messages (`--stdin-name`) instead of `-`.
+    pub fn stdin_named(name: Option<&Path>) -> Self {
         InputFile {
-            display: DisplayPath::new("-"),
+            display: DisplayPath::new(name.unwrap_or(Path::new("-"))),
             source: Source::Stdin,
             explicit: true,
             size: None,

@@ -36,6 +36,8 @@ pub struct WalkOptions {
     /// Files logleaks writes during this run besides its standard streams (the report), by
     /// identity, with the name messages give them.
     pub own_outputs: Vec<(FileId, String)>,
+    /// The name standard input gets in findings and messages (`--stdin-name`), instead of `-`.
+    pub stdin_name: Option<PathBuf>,
 }
 
 impl WalkOptions {
@@ -114,6 +116,17 @@ pub enum Walked {
     Error(WalkError),
 }
 
+impl Walked {
+    /// The name of the input (or path) this result is about.
+    pub fn name(&self) -> &DisplayPath {
+        match self {
+            Walked::File(input) => &input.display,
+            Walked::Skipped(skip) => &skip.path,
+            Walked::Error(error) => &error.path,
+        }
+    }
+}
+
 /// Everything a walk compares files against, fixed when it starts.
 struct Own<'a> {
     options: &'a WalkOptions,
@@ -151,7 +164,9 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions) -> Vec<Walked> {
     let mut nothing = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            out.push(Walked::File(InputFile::stdin()));
+            out.push(Walked::File(InputFile::stdin_named(
+                options.stdin_name.as_deref(),
+            )));
             continue;
         }
         if let Some(why) = walk_named(path, &own, &mut out) {

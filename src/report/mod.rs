@@ -2,6 +2,7 @@
 //! know nothing about parsing or detection.
 
 mod json;
+mod problems;
 mod sarif;
 mod summary;
 mod table;
@@ -12,6 +13,7 @@ use crate::finding::Finding;
 
 pub use crate::printable::{counted, display_bytes, paint_severity, serialize_bytes, Bytes};
 pub use json::{JsonFinding, JsonLinesReport, JsonReport};
+pub use problems::{ProblemKind, ProblemsWriter};
 pub use sarif::SarifReport;
 pub use summary::SummaryReport;
 pub use table::TableReport;
