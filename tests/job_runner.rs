@@ -60,7 +60,14 @@ fn stdin_name_names_findings_and_chooses_the_format_by_that_name() {
 
     let name = path_str(&file);
     let piped = run(logleaks()
-        .args(["scan", "--format", "jsonl", "--show-secrets", "--config", config])
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--show-secrets",
+            "--config",
+            config,
+        ])
         .args(["--stdin-name", name])
         .write_stdin(log.clone()));
     piped.assert_no_panic().assert_code(1);
@@ -69,7 +76,14 @@ fn stdin_name_names_findings_and_chooses_the_format_by_that_name() {
     // Without the name, the config's format is not chosen and the header keys are not found:
     // the name is what made the difference.
     let unnamed = run(logleaks()
-        .args(["scan", "--format", "jsonl", "--show-secrets", "--config", config])
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--show-secrets",
+            "--config",
+            config,
+        ])
         .write_stdin(log));
     unnamed.assert_no_panic();
     assert!(
@@ -140,7 +154,14 @@ fn files_from_reads_a_list_of_inputs_by_line_or_by_nul() {
     }
     // The list on standard input, and a path on the command line before it.
     let run = run(logleaks()
-        .args(["scan", "--format", "jsonl", "--show-secrets", "--files-from", "-"])
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--show-secrets",
+            "--files-from",
+            "-",
+        ])
         .arg(args[0])
         .write_stdin(args[1..].join("\n")));
     run.assert_no_panic().assert_code(1);
@@ -172,10 +193,8 @@ fn files_from_a_missing_list_or_a_missing_entry_is_named() {
     let run = scan_shown(["--files-from", path_str(&list)]);
     run.assert_no_panic().assert_code(2);
     assert!(
-        run.stderr.contains(&format!(
-            "{}: no such file or directory",
-            gone.display()
-        )),
+        run.stderr
+            .contains(&format!("{}: no such file or directory", gone.display())),
         "{}",
         run.stderr
     );
@@ -184,7 +203,11 @@ fn files_from_a_missing_list_or_a_missing_entry_is_named() {
     let empty = write(dir.path(), "empty.txt", "\n");
     let run = scan(["--files-from", path_str(&empty)]);
     run.assert_code(2);
-    assert!(run.stderr.contains("is empty: nothing to scan"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is empty: nothing to scan"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -218,7 +241,13 @@ fn shards_cover_the_whole_scan_exactly_once() {
             problems += missing;
             // A shard exits as a whole scan of its own inputs does.
             let found = run.findings();
-            let code = if missing > 0 { 2 } else if found.is_empty() { 0 } else { 1 };
+            let code = if missing > 0 {
+                2
+            } else if found.is_empty() {
+                0
+            } else {
+                1
+            };
             run.assert_code(code);
             let files: BTreeSet<String> = keys(&found).into_iter().map(|k| k.0).collect();
             files_per_shard.push(files);
@@ -227,9 +256,16 @@ fn shards_cover_the_whole_scan_exactly_once() {
         union.sort();
         let before = union.len();
         union.dedup();
-        assert_eq!(before, union.len(), "a finding appears in two shards of {count}");
+        assert_eq!(
+            before,
+            union.len(),
+            "a finding appears in two shards of {count}"
+        );
         assert_eq!(union, expected, "the union of {count} shards");
-        assert_eq!(problems, 1, "the missing input is told by exactly one shard of {count}");
+        assert_eq!(
+            problems, 1,
+            "the missing input is told by exactly one shard of {count}"
+        );
         // Files, not findings, are dealt out: a file is wholly in one shard.
         let dealt: usize = files_per_shard.iter().map(BTreeSet::len).sum();
         assert_eq!(dealt, expected_files.len(), "{files_per_shard:?}");
@@ -295,7 +331,11 @@ fn errors_json_lists_every_input_problem_once_with_its_kind() {
     // The message is the one stderr gives, without the name.
     for p in &problems {
         let line = format!("logleaks: {}: {}", s(p, "input"), s(p, "message"));
-        assert!(run.stderr.lines().any(|l| l == line), "{line}\n{}", run.stderr);
+        assert!(
+            run.stderr.lines().any(|l| l == line),
+            "{line}\n{}",
+            run.stderr
+        );
     }
 
     // Nothing to scan is a problem too; a clean run leaves an empty file.
@@ -315,5 +355,9 @@ fn errors_json_lists_every_input_problem_once_with_its_kind() {
         path_str(&dir.path().join("no/such/dir/errors.jsonl")),
     ]);
     run.assert_code(2);
-    assert!(run.stderr.contains("cannot write the errors file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot write the errors file"),
+        "{}",
+        run.stderr
+    );
 }

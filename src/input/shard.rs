@@ -110,7 +110,9 @@ mod tests {
             }
             // Names spread over the shards: none is empty or holds most of them.
             assert!(
-                sizes.iter().all(|&n| n > 0 && n < 700 * 2 / count as u32 + 10),
+                sizes
+                    .iter()
+                    .all(|&n| n > 0 && n < 700 * 2 / count as u32 + 10),
                 "{count}: {sizes:?}"
             );
         }

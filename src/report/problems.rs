@@ -56,8 +56,7 @@ impl ProblemKind {
             Self::DirectoryLoop
         } else if message.contains("(--max-decompressed-size)") {
             Self::DecompressionLimit
-        } else if message.contains("truncated or corrupt")
-            || starts("cannot read this zip member")
+        } else if message.contains("truncated or corrupt") || starts("cannot read this zip member")
         {
             Self::Corrupt
         } else if starts("the file shrank") {
@@ -133,7 +132,9 @@ mod tests {
         let mut out = Vec::new();
         let mut writer = ProblemsWriter::new(&mut out);
         writer.problem(b"logs/a.log", "permission denied").unwrap();
-        writer.problem(b"logs/\xff.log", "no such file or directory").unwrap();
+        writer
+            .problem(b"logs/\xff.log", "no such file or directory")
+            .unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<serde_json::Value> = text
             .lines()
