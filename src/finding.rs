@@ -322,6 +322,8 @@ pub struct RecordFacts {
     pub path_in_clear: Option<Secret>,
     /// The host the request was sent to, where the format logs it.
     pub host: Option<Vec<u8>>,
+    /// The host of the record's Referer URL, with every secret found in the line masked.
+    pub referer_host: Option<Vec<u8>>,
 }
 
 impl RecordFacts {

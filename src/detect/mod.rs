@@ -329,6 +329,15 @@ fn record_facts(
         .iter()
         .find(|f| matches!(&f.name, FieldName::Header(h) if h == "host"))
         .map(|f| line[f.span.clone()].to_vec());
+    // The host of the page that sent the request (its Referer), with any secret of the line
+    // inside it masked.
+    let referer_host = record
+        .fields
+        .iter()
+        .find(|f| f.name == FieldName::Referer)
+        .and_then(|f| split_url(Text::raw(&line[f.span.clone()], f.span.start)).host)
+        .filter(|h| !h.is_empty())
+        .map(|h| masked_copy(line, h.origin_of(0)..h.origin_of(0) + h.len(), found));
     RecordFacts {
         format,
         timestamp: record
@@ -346,6 +355,7 @@ fn record_facts(
             .or(host_header)
             .or_else(|| target.and_then(|t| t.host).map(|h| h.bytes.to_vec()))
             .filter(|h| !h.is_empty() && h != b"-"),
+        referer_host,
     }
 }
 

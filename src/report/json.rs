@@ -37,6 +37,8 @@ pub struct JsonFinding<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    referer_host: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_agent: Option<Bytes>,
@@ -76,6 +78,7 @@ impl<'a> JsonFinding<'a> {
             path: record
                 .shown_path(options.show_secrets)
                 .map(|p| Bytes(p.to_vec())),
+            referer_host: bytes(&record.referer_host),
             status: record.status,
             user_agent: bytes(&record.user_agent),
             source: options.label.as_deref(),

@@ -180,6 +180,74 @@ fn place_of(field: &str) -> Place {
     }
 }
 
+/// The class of an HTTP status, as the hourly counts group them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusClass {
+    /// 2xx: the server accepted the request.
+    Success,
+    /// 3xx: redirected (often to a login page).
+    Redirect,
+    /// 4xx: refused.
+    ClientError,
+    /// 5xx: the server failed.
+    ServerError,
+    /// No status applies: none was logged, the credential was in another request's URL
+    /// (referer, upstream) or in free text, or the status is outside 200–599.
+    None,
+}
+
+impl StatusClass {
+    /// Every class, in output order.
+    pub const ALL: [StatusClass; 5] = [
+        StatusClass::Success,
+        StatusClass::Redirect,
+        StatusClass::ClientError,
+        StatusClass::ServerError,
+        StatusClass::None,
+    ];
+
+    /// The name used as a JSON key: `2xx`, `3xx`, `4xx`, `5xx` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusClass::Success => "2xx",
+            StatusClass::Redirect => "3xx",
+            StatusClass::ClientError => "4xx",
+            StatusClass::ServerError => "5xx",
+            StatusClass::None => "none",
+        }
+    }
+
+    /// The class of `status`.
+    pub fn of(status: u16) -> StatusClass {
+        match status {
+            200..=299 => StatusClass::Success,
+            300..=399 => StatusClass::Redirect,
+            400..=499 => StatusClass::ClientError,
+            500..=599 => StatusClass::ServerError,
+            _ => StatusClass::None,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Uses in one hour, by status class (indexed by [`StatusClass`] order).
+pub type ClassCounts = [u64; 5];
+
+/// The hour (UTC) of an instant, as whole hours since the Unix epoch.
+fn hour_of(instant: jiff::Timestamp) -> i64 {
+    instant.as_second().div_euclid(3600)
+}
+
+/// The RFC 3339 text of the start of an hour (`2025-11-27T10:00:00Z`).
+pub fn hour_text(hour: i64) -> String {
+    jiff::Timestamp::from_second(hour.saturating_mul(3600))
+        .map(|t| t.strftime("%Y-%m-%dT%H:00:00Z").to_string())
+        .unwrap_or_default()
+}
+
 /// Everything known about one secret (one fingerprint).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecretSummary {
@@ -194,6 +262,11 @@ pub struct SecretSummary {
     statuses: BTreeMap<u16, u64>,
     referer_statuses: BTreeMap<u16, u64>,
     user_agents: BTreeMap<Text, u64>,
+    /// Uses per hour (UTC, hours since the epoch) by status class; findings without a time are
+    /// not in it.
+    hourly: BTreeMap<i64, ClassCounts>,
+    /// Uses per host of the request's Referer.
+    referer_hosts: BTreeMap<Text, u64>,
     /// The `details` of the latest finding, with object keys in sorted order.
     details: Map<String, Value>,
 }
@@ -319,6 +392,44 @@ impl<'a> Fields<'a> {
         Ok(counts)
     }
 
+    /// A map that summaries before the hourly counts did not have: absent reads as empty.
+    fn optional_text_counts(&self, key: &str) -> Result<BTreeMap<Text, u64>, String> {
+        match self.optional(key) {
+            None => Ok(BTreeMap::new()),
+            Some(_) => self.text_counts(key),
+        }
+    }
+
+    /// `hourly`: `{"<hour, RFC 3339>": {"2xx": n, …}}`; absent reads as empty.
+    fn hourly(&self, key: &str) -> Result<BTreeMap<i64, ClassCounts>, String> {
+        let mut hourly = BTreeMap::new();
+        if self.optional(key).is_none() {
+            return Ok(hourly);
+        }
+        for (hour, classes) in self.object(key)? {
+            let instant = Seen::parse(hour)
+                .ok_or_else(|| self.bad(format!("a key in \"{key}\" is not an RFC 3339 time")))?
+                .instant;
+            let classes = classes.as_object().ok_or_else(|| {
+                self.bad(format!("a value in \"{key}\" is not an object of counts"))
+            })?;
+            let mut counts = ClassCounts::default();
+            for (class, n) in classes {
+                let class = StatusClass::ALL
+                    .into_iter()
+                    .find(|c| c.as_str() == class)
+                    .ok_or_else(|| {
+                        self.bad(format!(
+                            "a status class in \"{key}\" is not one of 2xx, 3xx, 4xx, 5xx, none"
+                        ))
+                    })?;
+                counts[class.index()] = self.count(key, n)?;
+            }
+            add_class_counts(&mut hourly, hour_of(instant), counts);
+        }
+        Ok(hourly)
+    }
+
     fn status_counts(&self, key: &str) -> Result<BTreeMap<u16, u64>, String> {
         let mut counts = BTreeMap::new();
         for (k, v) in self.object(key)? {
@@ -334,6 +445,13 @@ impl<'a> Fields<'a> {
 fn add_count<K: Ord>(counts: &mut BTreeMap<K, u64>, key: K, n: u64) {
     let slot = counts.entry(key).or_insert(0);
     *slot = slot.saturating_add(n);
+}
+
+fn add_class_counts(hourly: &mut BTreeMap<i64, ClassCounts>, hour: i64, counts: ClassCounts) {
+    let slot = hourly.entry(hour).or_default();
+    for (sum, n) in slot.iter_mut().zip(counts) {
+        *sum = sum.saturating_add(n);
+    }
 }
 
 fn add_counts<K: Ord>(counts: &mut BTreeMap<K, u64>, more: BTreeMap<K, u64>) {
@@ -391,12 +509,22 @@ impl SecretSummary {
         };
         let mut statuses = BTreeMap::new();
         let mut referer_statuses = BTreeMap::new();
+        let mut class = StatusClass::None;
         if let Some(status) = status {
             match place_of(field) {
-                Place::Request => add_count(&mut statuses, status, 1),
+                Place::Request => {
+                    add_count(&mut statuses, status, 1);
+                    class = StatusClass::of(status);
+                }
                 Place::OtherRequest => add_count(&mut referer_statuses, status, 1),
                 Place::Elsewhere => {}
             }
+        }
+        let mut hourly = BTreeMap::new();
+        if let Some(seen) = &seen {
+            let mut counts = ClassCounts::default();
+            counts[class.index()] = 1;
+            hourly.insert(hour_of(seen.instant), counts);
         }
         let once = |t: Option<Text>| t.into_iter().map(|t| (t, 1)).collect();
         Ok(SecretSummary {
@@ -415,6 +543,8 @@ impl SecretSummary {
             statuses,
             referer_statuses,
             user_agents: once(f.optional_text("user_agent")?),
+            hourly,
+            referer_hosts: once(f.optional_text("referer_host")?),
             details,
         })
     }
@@ -462,6 +592,8 @@ impl SecretSummary {
             statuses: f.status_counts("statuses")?,
             referer_statuses: f.status_counts("referer_statuses")?,
             user_agents: f.text_counts("user_agents")?,
+            hourly: f.hourly("hourly")?,
+            referer_hosts: f.optional_text_counts("referer_hosts")?,
             details: canonical_map(f.object("details")?.clone()),
         })
     }
@@ -494,6 +626,10 @@ impl SecretSummary {
         add_counts(&mut self.statuses, other.statuses);
         add_counts(&mut self.referer_statuses, other.referer_statuses);
         add_counts(&mut self.user_agents, other.user_agents);
+        for (hour, counts) in other.hourly {
+            add_class_counts(&mut self.hourly, hour, counts);
+        }
+        add_counts(&mut self.referer_hosts, other.referer_hosts);
     }
 
     /// The fingerprint.
@@ -545,6 +681,59 @@ impl SecretSummary {
     pub fn referer_statuses(&self) -> &BTreeMap<u16, u64> {
         &self.referer_statuses
     }
+
+    /// The kind of credential (`api_key`, …).
+    pub fn kind(&self) -> &str {
+        &self.identity.kind
+    }
+
+    /// The input files it was found in.
+    pub fn files(&self) -> &BTreeSet<Text> {
+        &self.files
+    }
+
+    /// The `--label`s of the scans that found it.
+    pub fn sources(&self) -> &BTreeSet<String> {
+        &self.sources
+    }
+
+    /// Uses per hour (UTC hours since the epoch) by status class.
+    pub fn hourly(&self) -> &BTreeMap<i64, ClassCounts> {
+        &self.hourly
+    }
+
+    /// Uses per Referer host.
+    pub fn referer_hosts(&self) -> &BTreeMap<Text, u64> {
+        &self.referer_hosts
+    }
+
+    /// Findings per user agent.
+    pub fn user_agents(&self) -> &BTreeMap<Text, u64> {
+        &self.user_agents
+    }
+
+    /// The offline facts of the latest finding (`expires_at`, `jwt`, `aws_account_id`, …).
+    pub fn details(&self) -> &Map<String, Value> {
+        &self.details
+    }
+}
+
+/// `hourly` as written: hour text to the non-zero counts by class name.
+fn hourly_json(
+    hourly: &BTreeMap<i64, ClassCounts>,
+) -> BTreeMap<String, BTreeMap<&'static str, u64>> {
+    hourly
+        .iter()
+        .map(|(&hour, counts)| {
+            let classes = StatusClass::ALL
+                .into_iter()
+                .zip(counts)
+                .filter(|(_, &n)| n > 0)
+                .map(|(class, &n)| (class.as_str(), n))
+                .collect();
+            (hour_text(hour), classes)
+        })
+        .collect()
 }
 
 /// A map of [`Text`] to counts, serialised with [`Text::to_key`] keys in key order.
@@ -569,6 +758,8 @@ struct SummaryJson<'a> {
     statuses: &'a BTreeMap<u16, u64>,
     referer_statuses: &'a BTreeMap<u16, u64>,
     user_agents: BTreeMap<String, u64>,
+    hourly: BTreeMap<String, BTreeMap<&'static str, u64>>,
+    referer_hosts: BTreeMap<String, u64>,
     details: &'a Map<String, Value>,
 }
 
@@ -589,6 +780,8 @@ impl Serialize for SecretSummary {
             statuses: &self.statuses,
             referer_statuses: &self.referer_statuses,
             user_agents: keyed(&self.user_agents),
+            hourly: hourly_json(&self.hourly),
+            referer_hosts: keyed(&self.referer_hosts),
             details: &self.details,
         }
         .serialize(serializer)
@@ -710,6 +903,7 @@ mod tests {
             "file": "a.log", "line": 1, "column": 1, "field": field, "param": "api_key",
             "secret": "…539e", "fingerprint": FP, "timestamp": ts, "client": client,
             "status": status, "user_agent": "curl/8", "source": "m1", "cwe": ["CWE-598"],
+            "referer_host": "portal.example",
         })
     }
 
@@ -762,7 +956,9 @@ mod tests {
                 "files": ["a.log"], "sources": ["m1"],
                 "clients": {"198.51.100.4": 1, "203.0.113.9": 2},
                 "statuses": {"200": 2, "403": 1}, "referer_statuses": {},
-                "user_agents": {"curl/8": 3}, "details": {},
+                "user_agents": {"curl/8": 3},
+                "hourly": {"2025-11-27T08:00:00Z": {"4xx": 1}, "2025-11-27T09:00:00Z": {"2xx": 2}},
+                "referer_hosts": {"portal.example": 3}, "details": {},
             })
         );
     }
@@ -784,6 +980,11 @@ mod tests {
         assert_eq!(s["referer_statuses"], json!({"302": 1, "502": 1}));
         assert_eq!(s["count"], 8);
         assert_eq!(s["clients"], json!({"192.0.2.1": 8}));
+        // Hourly uses: the class of the request's own status; other places count under none.
+        assert_eq!(
+            s["hourly"],
+            json!({"2025-11-27T10:00:00Z": {"2xx": 3, "4xx": 1, "none": 4}})
+        );
     }
 
     #[test]
@@ -868,6 +1069,13 @@ mod tests {
                 f.as_object_mut().unwrap().remove("timestamp");
             }
             f["details"] = json!({"expired_now": i % 2 == 0, "n": i});
+            match i % 4 {
+                0 => f["referer_host"] = json!(format!("r{}.example", i % 3)),
+                1 => f["referer_host"] = json!({"bytes": "/w=="}),
+                _ => {
+                    f.as_object_mut().unwrap().remove("referer_host");
+                }
+            }
             list.push(f);
         }
         list
@@ -908,6 +1116,83 @@ mod tests {
         // Findings in any order.
         let reversed: Vec<Value> = all.iter().rev().cloned().collect();
         assert_eq!(json_of(&summary_of(&reversed)), whole);
+    }
+
+    #[test]
+    fn hourly_counts_are_utc_hours_and_add_up_when_merged() {
+        let summary = summary_of(&[
+            // 23:30 on the 26th at -05:00 is 04:30Z on the 27th.
+            finding("2025-11-26T23:30:00-05:00", "c", 302, "request.query"),
+            finding("2025-11-27T04:59:59Z", "c", 200, "request.query"),
+            finding("2025-11-27T05:00:00Z", "c", 503, "request.query"),
+            finding("2025-11-27T05:10:00Z", "c", 101, "request.query"),
+        ]);
+        let s = only(&summary);
+        assert_eq!(
+            s["hourly"],
+            json!({
+                "2025-11-27T04:00:00Z": {"2xx": 1, "3xx": 1},
+                "2025-11-27T05:00:00Z": {"5xx": 1, "none": 1},
+            })
+        );
+        // Read back, an hour written at another offset lands in the same UTC hour.
+        let mut again = s.clone();
+        again["hourly"] = json!({"2025-11-27T06:00:00+01:00": {"2xx": 2}});
+        let mut merged = summary.clone();
+        merged.add_value(&again).unwrap();
+        let m = only(&merged);
+        assert_eq!(
+            m["hourly"]["2025-11-27T05:00:00Z"],
+            json!({"2xx": 2, "5xx": 1, "none": 1})
+        );
+        assert_eq!(m["referer_hosts"], json!({"portal.example": 8}));
+        // Summaries written before the hourly counts read as having none.
+        let mut old = s.clone();
+        old.as_object_mut().unwrap().remove("hourly");
+        old.as_object_mut().unwrap().remove("referer_hosts");
+        let o = only(&summary_of(&[old]));
+        assert_eq!(o["hourly"], json!({}));
+        // A bad class or hour is named.
+        let mut bad = s.clone();
+        bad["hourly"] = json!({"2025-11-27T05:00:00Z": {"6xx": 1}});
+        assert!(Summary::default()
+            .add_value(&bad)
+            .unwrap_err()
+            .contains("status class"));
+        bad["hourly"] = json!({"noon": {"2xx": 1}});
+        assert!(Summary::default()
+            .add_value(&bad)
+            .unwrap_err()
+            .contains("RFC 3339"));
+    }
+
+    mod merge_properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            /// Any order of the findings and any cut into three shards, merged in any grouping
+            /// (directly or through JSON text), gives the summary of all findings, byte for byte.
+            #[test]
+            fn merging_any_shards_in_any_order_is_exact(
+                order in Just((0..40usize).collect::<Vec<_>>()).prop_shuffle(),
+                cut1 in 0..=40usize,
+                cut2 in 0..=40usize,
+            ) {
+                let all = sample();
+                let whole = json_of(&summary_of(&all));
+                let shuffled: Vec<Value> = order.iter().map(|&i| all[i].clone()).collect();
+                let (lo, hi) = (cut1.min(cut2), cut1.max(cut2));
+                let (a, rest) = shuffled.split_at(lo);
+                let (b, c) = rest.split_at(hi - lo);
+                let mut merged = round_trip(&summary_of(c));
+                merged.merge(summary_of(a));
+                merged.merge(round_trip(&summary_of(b)));
+                prop_assert_eq!(json_of(&merged), whole);
+            }
+        }
     }
 
     #[test]

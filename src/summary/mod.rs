@@ -15,6 +15,12 @@
 //! - `statuses` counts findings in the request itself (`request.*`, `header.*`, `cookie`,
 //!   `userinfo`); `referer_statuses` those in `referer` and `upstream`, whose status is another
 //!   request's. Findings without a client, status or user agent are not in those maps.
+//! - `hourly` counts uses per UTC hour (`"2025-11-27T10:00:00Z"`) by status class (`2xx`, `3xx`,
+//!   `4xx`, `5xx`, `none`; zero counts left out): the class of the request's own status for
+//!   findings in the request, `none` for the others and for requests without a status. Findings
+//!   without a time are not in it. `referer_hosts` counts uses per host of the request's Referer.
+//!   Both are complete (never cut to a top N), so merging stays exact; summaries written before
+//!   them read as having none.
 //! - `details` is the `details` object of the latest finding (ties: the greater as JSON text).
 //! - Values that are not UTF-8 are `{"bytes": "<base64>"}` in lists, and `bytes:<base64>` as
 //!   keys of `clients` and `user_agents`; a string key that itself starts with `bytes:` or
