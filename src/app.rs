@@ -87,6 +87,10 @@ fn scan_command(args: ScanArgs) -> i32 {
     if let Some(path) = &args.report {
         walk_options.own_output(path, "report (--report)");
     }
+    if args.hash_inputs && args.format != report::Format::Html {
+        error("--hash-inputs records the inputs' SHA-256 in the HTML report: use it with --format html");
+        return EXIT_ERROR;
+    }
     let problems = match &args.errors_json {
         Some(path) => match File::create(path) {
             Ok(file) => {
@@ -113,6 +117,11 @@ fn scan_command(args: ScanArgs) -> i32 {
             count_files(&walked)
         );
     }
+    let input_hashes = if args.hash_inputs {
+        hash_inputs(&walked)
+    } else {
+        Vec::new()
+    };
     let progress = Progress::new(&walked, !args.no_progress && io::stderr().is_terminal());
     let out: Box<dyn Write> = match &args.report {
         Some(path) => match File::create(path) {
@@ -145,6 +154,13 @@ fn scan_command(args: ScanArgs) -> i32 {
         rules: setup.detector.rules().to_vec(),
         sarif_root: args.sarif_root.clone(),
         parameters,
+        inputs: setup
+            .paths
+            .iter()
+            .map(|p| p.as_os_str().as_encoded_bytes().to_vec())
+            .collect(),
+        input_hashes,
+        top: Some(args.top),
     };
     let mut sink = ReportSink {
         report: report::new_report(args.format, out, report_options, context),
@@ -219,6 +235,36 @@ fn count_files(walked: &[input::Walked]) -> String {
         .filter(|w| matches!(w, input::Walked::File(_)))
         .count();
     report::counted(files as u64, "input")
+}
+
+/// The SHA-256 of every input file the walk found (`--hash-inputs`), for chain of custody:
+/// the bytes on disk, compressed or not; standard input cannot be read twice and is not hashed.
+fn hash_inputs(walked: &[input::Walked]) -> Vec<report::html::InputHash> {
+    use sha2::{Digest, Sha256};
+    walked
+        .iter()
+        .filter_map(|w| match w {
+            input::Walked::File(file) => Some(file),
+            _ => None,
+        })
+        .map(|file| {
+            let sha256 = match &file.source {
+                input::Source::File(path) => File::open(path)
+                    .and_then(|mut f| {
+                        let mut hasher = Sha256::new();
+                        io::copy(&mut f, &mut hasher)?;
+                        Ok(hasher.finalize())
+                    })
+                    .map(|digest| digest.iter().map(|b| format!("{b:02x}")).collect())
+                    .map_err(|e| input::describe_io_error(&e)),
+                _ => Err("standard input is read once, so it is not hashed".to_string()),
+            };
+            report::html::InputHash {
+                input: file.display.as_bytes().into_owned(),
+                sha256,
+            }
+        })
+        .collect()
 }
 
 /// Everything a scan needs that comes from the command line and the config file.
@@ -738,7 +784,7 @@ fn write_rules_json(out: &mut impl Write, rules: &[&Rule], builtin: usize) -> io
 
 fn summary_command(args: crate::cli::SummaryArgs) -> i32 {
     let mut out = BufWriter::new(io::stdout().lock());
-    let result = crate::summary::run(&args.files, args.format, &mut out)
+    let result = crate::summary::run(&args.files, args.format, args.top, &mut out)
         .and_then(|()| out.flush().map_err(Into::into));
     match result {
         Ok(()) => EXIT_CLEAN,

@@ -255,6 +255,16 @@ pub struct ScanArgs {
     /// Make SARIF file URIs relative to DIR instead of the current directory.
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,
+
+    /// `--format html`: give the N secrets to rotate first a section each (the others get a row
+    /// of a table).
+    #[arg(long, value_name = "N", default_value_t = crate::report::html::DEFAULT_TOP)]
+    pub top: usize,
+
+    /// `--format html`: record the SHA-256 of every input file in the report, for chain of
+    /// custody (reads each file once more).
+    #[arg(long)]
+    pub hash_inputs: bool,
 }
 
 /// Arguments of `logleaks redact`.
@@ -391,6 +401,11 @@ pub struct SummaryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,
+
+    /// `--format html`: give the N secrets to rotate first a section each (the others get a row
+    /// of a table).
+    #[arg(long, value_name = "N", default_value_t = crate::report::html::DEFAULT_TOP)]
+    pub top: usize,
 }
 
 /// Output formats of `logleaks summary`.
@@ -400,6 +415,9 @@ pub enum SummaryFormat {
     Table,
     /// One JSON object: `schema_version`, `meta` and `secrets`, one per line.
     Json,
+    /// A self-contained HTML incident report: headline, what to rotate first, timelines, a
+    /// section per top secret (inline charts, no script, never a secret).
+    Html,
 }
 
 /// Arguments of `logleaks completions`.

@@ -1,6 +1,7 @@
 //! Report writers: one per output shape, behind one trait. They turn findings into bytes and
 //! know nothing about parsing or detection.
 
+pub mod html;
 mod json;
 mod problems;
 mod sarif;
@@ -31,6 +32,9 @@ pub enum Format {
     Sarif,
     /// One entry per secret: counts, first and last seen, clients.
     Summary,
+    /// A self-contained HTML incident report (inline charts, no script, never a secret, even
+    /// with --show-secrets).
+    Html,
 }
 
 /// What every report needs to know.
@@ -71,6 +75,12 @@ pub struct ReportContext {
     pub sarif_root: Option<std::path::PathBuf>,
     /// The scan's parameters, for outputs that record them (SARIF invocation properties).
     pub parameters: serde_json::Map<String, serde_json::Value>,
+    /// The inputs as named on the command line (the HTML report lists them).
+    pub inputs: Vec<Vec<u8>>,
+    /// SHA-256 of every input file (`--hash-inputs`, HTML report).
+    pub input_hashes: Vec<html::InputHash>,
+    /// Secrets with a section of their own in the HTML report (`--top`).
+    pub top: Option<usize>,
 }
 
 /// Builds the report for `format` over `out`.
@@ -89,6 +99,7 @@ pub fn new_report<'w>(
         Format::Jsonl => Box::new(JsonLinesReport::new(out, options)),
         Format::Sarif => Box::new(SarifReport::new(out, options, context)),
         Format::Summary => Box::new(SummaryReport::new(out, options)),
+        Format::Html => Box::new(html::HtmlReport::new(out, options, context)),
     }
 }
 

@@ -810,6 +810,11 @@ impl Summary {
         }
     }
 
+    /// The fingerprint key id the inputs named, if any did.
+    pub fn fingerprint_key(&self) -> Option<&str> {
+        self.fingerprint_key.as_deref()
+    }
+
     /// Adds one finding or one summary object, whichever `value` is: summary objects are those
     /// with any of `count`, `files` or `first_seen`, which findings never have.
     pub fn add_value(&mut self, value: &Value) -> Result<(), String> {

@@ -35,7 +35,7 @@ mod table;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-pub use aggregate::{SecretSummary, Seen, Summary, Text};
+pub use aggregate::{hour_text, ClassCounts, SecretSummary, Seen, StatusClass, Summary, Text};
 pub use read::InputProblem;
 pub use table::write_table;
 
@@ -81,6 +81,7 @@ fn join_problems(list: &[InputProblem]) -> String {
 pub fn run(
     files: &[PathBuf],
     format: SummaryFormat,
+    top: usize,
     out: &mut dyn Write,
 ) -> Result<(), SummaryError> {
     if files.is_empty() && io::stdin().is_terminal() {
@@ -99,6 +100,18 @@ pub fn run(
     let written = match format {
         SummaryFormat::Table => table::write_table(&summary, out, false),
         SummaryFormat::Json => summary.write_json(out),
+        SummaryFormat::Html => {
+            let run = crate::report::html::RunFacts {
+                command: "summary",
+                inputs: files
+                    .iter()
+                    .map(|f| f.as_os_str().as_encoded_bytes().to_vec())
+                    .collect(),
+                problems: problems.iter().map(ToString::to_string).collect(),
+                ..Default::default()
+            };
+            crate::report::html::write_page(&summary, &run, top, out)
+        }
     };
     match written {
         // The reader of our output has gone (`logleaks summary … | head`): stop quietly.
