@@ -417,3 +417,39 @@ fn no_byte_written_for_inputs_full_of_secrets_holds_one() {
         "--show-secrets does not show the secrets this test looks for"
     );
 }
+
+#[test]
+fn the_html_report_never_shows_a_secret_even_with_show_secrets() {
+    let secrets = secrets();
+    for show in [false, true] {
+        let mut args = vec!["--format", "html", "--top", "3", "fixtures/"];
+        if show {
+            args.push("--show-secrets");
+        }
+        let run = scan(&args);
+        assert!(run.out().contains("<!DOCTYPE html>"));
+        assert_run_leaks_nothing(&format!("--format html (show: {show})"), &run, &secrets);
+    }
+    // From findings made with --show-secrets, through `summary`: the secrets are redacted here.
+    let shown = scan_shown(["fixtures/"]);
+    let dir = tempdir();
+    let findings = write(dir.path(), "shown.jsonl", &shown.stdout);
+    for top in ["0", "50"] {
+        let page = run(logleaks().args([
+            "summary",
+            "--format",
+            "html",
+            "--top",
+            top,
+            path_str(&findings),
+        ]));
+        page.assert_code(0);
+        assert!(page.out().contains("<!DOCTYPE html>"));
+        assert_no_leak("summary --format html", &page.stdout, &secrets);
+        assert_no_leak(
+            "summary --format html: stderr",
+            page.stderr.as_bytes(),
+            &secrets,
+        );
+    }
+}

@@ -119,6 +119,13 @@ fn summary_json_counts_every_secret_exactly() {
             "statuses": {"200": 2, "401": 1, "403": 1},
             "referer_statuses": {},
             "user_agents": {"curl/8.5.0": 2, "python-requests/2.32": 2},
+            "hourly": {
+                "2025-11-27T07:00:00Z": {"2xx": 1},
+                "2025-11-27T08:00:00Z": {"4xx": 1},
+                "2025-11-27T09:00:00Z": {"2xx": 1},
+                "2025-11-27T11:00:00Z": {"4xx": 1},
+            },
+            "referer_hosts": {},
             "details": {},
         },
         {
@@ -136,6 +143,8 @@ fn summary_json_counts_every_secret_exactly() {
             "statuses": {},
             "referer_statuses": {"200": 1},
             "user_agents": {"Mozilla/5.0 (X11; Linux x86_64)": 1},
+            "hourly": {"2025-11-27T08:00:00Z": {"none": 1}},
+            "referer_hosts": {"shop.example": 1},
             "details": {},
         },
     ]);
@@ -147,7 +156,7 @@ fn summary_json_counts_every_secret_exactly() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys.len(), 15, "{keys:?}");
+    assert_eq!(keys.len(), 17, "{keys:?}");
     let text = String::from_utf8_lossy(&out);
     assert!(!text.contains(KEY) && !text.contains(REFERER_KEY), "{text}");
 }

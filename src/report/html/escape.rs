@@ -30,13 +30,20 @@ pub fn escape(text: &str) -> String {
 /// The redaction marker between a kept prefix and the kept last characters.
 const ELLIPSIS: char = '…';
 
-/// True when `text` has the shape of a redacted secret: a prefix of at most 16 characters
-/// (a vendor prefix), one `…`, then at most 4 characters.
-fn looks_redacted(text: &str) -> bool {
+/// The built-in rule of this id.
+fn rule_of(id: &str) -> Option<&'static crate::rules::Rule> {
+    crate::rules::builtin().iter().find(|r| r.id == id)
+}
+
+/// True when `text` has the shape of a secret redacted under rule `rule`: one of the rule's
+/// known prefixes (or any of at most 16 characters), one `…`, then at most 4 characters.
+fn looks_redacted(text: &str, rule: &str) -> bool {
     let mut parts = text.split(ELLIPSIS);
     match (parts.next(), parts.next(), parts.next()) {
         (Some(prefix), Some(tail), None) => {
-            prefix.chars().count() <= 16 && tail.chars().count() <= 4
+            let known = prefix.chars().count() <= 16
+                || rule_of(rule).is_some_and(|r| r.prefixes.contains(&prefix));
+            known && tail.chars().count() <= 4
         }
         _ => false,
     }
@@ -47,15 +54,12 @@ fn looks_redacted(text: &str) -> bool {
 pub fn shown_secret(summary: &SecretSummary) -> String {
     let text = summary.secret();
     if let Text::Str(s) = text {
-        if looks_redacted(s) {
+        if looks_redacted(s, summary.rule()) {
             return s.clone();
         }
     }
     let secret = Secret::new(text.as_bytes().to_vec());
-    let prefix = crate::rules::builtin()
-        .iter()
-        .find(|r| r.id == summary.rule())
-        .and_then(|r| r.prefix_of(text.as_bytes()));
+    let prefix = rule_of(summary.rule()).and_then(|r| r.prefix_of(text.as_bytes()));
     secret.redacted(prefix)
 }
 
@@ -71,8 +75,8 @@ impl Scrubber {
         let mut patterns = Vec::new();
         let mut replacements = Vec::new();
         for s in secrets {
-            let clear = matches!(s.secret(), Text::Str(t) if looks_redacted(t));
-            if !clear && !s.secret().as_bytes().is_empty() {
+            let redacted = matches!(s.secret(), Text::Str(t) if looks_redacted(t, s.rule()));
+            if !redacted && !s.secret().as_bytes().is_empty() {
                 patterns.push(s.secret().as_bytes().to_vec());
                 replacements.push(shown_secret(s));
             }

@@ -1,0 +1,518 @@
+//! `--format html`, end to end: the page is well-formed, fetches nothing, gives every secret a
+//! section or a table row, draws its charts with marks that match their table views, and its
+//! numbers are those of `summary --format json` over the same findings.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use serde_json::Value;
+
+/// One element of the page: its tag, attributes, and where it starts and ends in the text.
+#[derive(Debug)]
+struct Element {
+    name: String,
+    attrs: BTreeMap<String, String>,
+    /// The byte range of its content (between its tags).
+    inner: std::ops::Range<usize>,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.get(name).map(String::as_str)
+    }
+
+    fn has_class(&self, class: &str) -> bool {
+        self.attr("class")
+            .is_some_and(|c| c.split(' ').any(|x| x == class))
+    }
+}
+
+/// Elements that have no end tag.
+const VOID: &[&str] = &["meta", "br", "hr", "img", "input", "link", "wbr"];
+
+/// Checks that `text` holds only valid character references.
+fn check_references(text: &str, at: usize) -> Result<(), String> {
+    for (i, _) in text.match_indices('&') {
+        let rest = &text[i + 1..];
+        let end = rest.find(';').ok_or(format!("bare & at byte {}", at + i))?;
+        let name = &rest[..end];
+        let known = matches!(name, "amp" | "lt" | "gt" | "quot")
+            || name
+                .strip_prefix('#')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if !known {
+            return Err(format!(
+                "unknown character reference &{name}; at byte {}",
+                at + i
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A strict parser for the HTML logleaks writes: every element closed (or void or `/>`), in
+/// order; attributes double-quoted; text and attribute values with no raw `<` and only known
+/// character references. Returns every element, in document order.
+fn parse(html: &str) -> Result<Vec<Element>, String> {
+    let rest = html
+        .strip_prefix("<!DOCTYPE html>\n")
+        .ok_or("no <!DOCTYPE html> first")?;
+    let base = html.len() - rest.len();
+    let bytes = html.as_bytes();
+    let mut elements: Vec<Element> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut pos = base;
+    while pos < html.len() {
+        let Some(lt) = html[pos..].find('<').map(|i| pos + i) else {
+            check_references(&html[pos..], pos)?;
+            if html[pos..].trim().is_empty() {
+                break;
+            }
+            return Err("text after the last element".into());
+        };
+        check_references(&html[pos..lt], pos)?;
+        if let Some(&top) = open.last() {
+            if elements[top].name == "style" && !html[lt..].starts_with("</style>") {
+                return Err("a < inside <style>".into());
+            }
+        }
+        let gt = html[lt..]
+            .find('>')
+            .map(|i| lt + i)
+            .ok_or(format!("unclosed tag at byte {lt}"))?;
+        let tag = &html[lt + 1..gt];
+        if let Some(name) = tag.strip_prefix('/') {
+            let top = open.pop().ok_or(format!("</{name}> closes nothing"))?;
+            if elements[top].name != name {
+                return Err(format!(
+                    "</{name}> at byte {lt} closes <{}>",
+                    elements[top].name
+                ));
+            }
+            elements[top].inner.end = lt;
+        } else {
+            let self_closing = tag.ends_with('/');
+            let tag = tag.trim_end_matches('/');
+            let name_end = tag.find([' ', '\n']).unwrap_or(tag.len());
+            let name = &tag[..name_end];
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(format!("bad tag name {name:?} at byte {lt}"));
+            }
+            let mut attrs = BTreeMap::new();
+            let mut a = tag[name_end..].trim_start();
+            while !a.is_empty() {
+                let eq = a
+                    .find("=\"")
+                    .ok_or(format!("attribute without =\" in <{name}> at byte {lt}"))?;
+                let key = &a[..eq];
+                if !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                    return Err(format!("bad attribute name {key:?} at byte {lt}"));
+                }
+                let value_end = a[eq + 2..].find('"').ok_or("unterminated attribute")? + eq + 2;
+                let value = &a[eq + 2..value_end];
+                check_references(value, lt)?;
+                if attrs.insert(key.to_string(), value.to_string()).is_some() {
+                    return Err(format!("attribute {key} twice at byte {lt}"));
+                }
+                a = a[value_end + 1..].trim_start();
+            }
+            elements.push(Element {
+                name: name.to_string(),
+                attrs,
+                inner: gt + 1..gt + 1,
+            });
+            if !self_closing && !VOID.contains(&name) {
+                open.push(elements.len() - 1);
+            }
+        }
+        pos = gt + 1;
+        let _ = bytes;
+    }
+    if let Some(&top) = open.last() {
+        return Err(format!("<{}> is never closed", elements[top].name));
+    }
+    Ok(elements)
+}
+
+/// The text of `html[range]` without its tags.
+fn text_of(html: &str, range: &std::ops::Range<usize>) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html[range.clone()].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// The summary of the same findings, by fingerprint.
+fn summary_of(jsonl: &[u8]) -> BTreeMap<String, Value> {
+    let dir = tempdir();
+    write(dir.path(), "f.jsonl", jsonl);
+    let out = run(logleaks()
+        .current_dir(dir.path())
+        .args(["summary", "--format", "json", "f.jsonl"]));
+    out.assert_code(0);
+    let object: Value = serde_json::from_slice(&out.stdout).unwrap();
+    object["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["fingerprint"].as_str().unwrap().to_string(), s.clone()))
+        .collect()
+}
+
+/// Checks everything a page must be, against the summary of its findings; returns its elements.
+fn check_page(html: &str, summary: &BTreeMap<String, Value>, top: usize) -> Vec<Element> {
+    let elements = parse(html).unwrap_or_else(|e| panic!("not well-formed: {e}"));
+    // A policy that forbids every fetch, first thing in the head.
+    let csp = elements
+        .iter()
+        .find(|e| e.name == "meta" && e.attr("http-equiv") == Some("Content-Security-Policy"))
+        .expect("a Content-Security-Policy meta tag");
+    let policy = csp.attr("content").unwrap();
+    assert!(policy.starts_with("default-src 'none';"), "{policy}");
+    assert!(!policy.contains("script-src"), "{policy}");
+    // Nothing is fetched and no link leaves the page.
+    for e in &elements {
+        assert!(
+            !["script", "link", "img", "iframe", "object", "embed", "base", "form"]
+                .contains(&e.name.as_str()),
+            "<{}> in the page",
+            e.name
+        );
+        for (key, value) in &e.attrs {
+            if key == "src" || key == "href" || key == "action" || key.starts_with("on") {
+                assert!(
+                    key == "href" && value.starts_with('#'),
+                    "<{} {key}=\"{value}\">",
+                    e.name
+                );
+            }
+            if value.contains("://") {
+                assert_eq!(
+                    (key.as_str(), value.as_str()),
+                    ("xmlns", "http://www.w3.org/2000/svg"),
+                    "an external URL in <{}>",
+                    e.name
+                );
+            }
+        }
+    }
+    let style = elements.iter().find(|e| e.name == "style").unwrap();
+    let css = &html[style.inner.clone()];
+    assert!(
+        !css.contains("url(") && !css.contains("@import"),
+        "the style fetches"
+    );
+    assert!(css.contains("prefers-color-scheme: dark") && css.contains("@media print"));
+    // Every internal link has its target.
+    let ids: std::collections::BTreeSet<&str> =
+        elements.iter().filter_map(|e| e.attr("id")).collect();
+    for e in &elements {
+        if let Some(target) = e.attr("href").and_then(|h| h.strip_prefix('#')) {
+            assert!(ids.contains(target), "link to #{target} goes nowhere");
+        }
+    }
+    // The headline counts the secrets.
+    let count = elements
+        .iter()
+        .find(|e| e.attr("id") == Some("secret-count"))
+        .map(|e| text_of(html, &e.inner));
+    if summary.is_empty() {
+        assert!(html.contains("No leaked credential was found."));
+    } else {
+        let s = if summary.len() == 1 { "" } else { "s" };
+        assert_eq!(
+            count.unwrap(),
+            format!("{} distinct secret{s}", summary.len())
+        );
+    }
+    // Every secret has its section (the top ones) or its row (the others), with its numbers.
+    let mut sections = 0;
+    for (fp, secret) in summary {
+        let e = elements
+            .iter()
+            .find(|e| e.attr("id") == Some(&format!("s-{fp}")))
+            .unwrap_or_else(|| panic!("no section or row for {fp}"));
+        let text = text_of(html, &e.inner);
+        let count = secret["count"].as_u64().unwrap();
+        let shown = secret["secret"].as_str().unwrap();
+        assert!(text.contains(shown), "{fp}: {shown} not in {text}");
+        match e.name.as_str() {
+            "article" => {
+                sections += 1;
+                assert!(text.contains(&format!("requests{count}")), "{fp}: {text}");
+                if let Some(first) = secret["first_seen"].as_str() {
+                    assert!(text.contains(&format!("first seen{first}")), "{text}");
+                }
+                let clients = secret["clients"].as_object().unwrap().len();
+                assert!(text.contains(&format!("clients ({clients})")), "{text}");
+                // Its chart, when it has times, has marks adding up to its timed uses.
+                let timed: u64 = secret["hourly"]
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .flat_map(|c| c.as_object().unwrap().values())
+                    .map(|n| n.as_u64().unwrap())
+                    .sum();
+                let chart = elements
+                    .iter()
+                    .find(|c| c.attr("id") == Some(&format!("s-{fp}-chart-t")));
+                assert_eq!(chart.is_some(), timed > 0, "{fp}: chart");
+            }
+            "tr" => {
+                let cells: Vec<&Element> = elements
+                    .iter()
+                    .filter(|c| {
+                        c.name == "td"
+                            && c.inner.start >= e.inner.start
+                            && c.inner.end <= e.inner.end
+                    })
+                    .collect();
+                assert_eq!(text_of(html, &cells[1].inner), shown);
+                assert_eq!(text_of(html, &cells[2].inner), *fp);
+                assert_eq!(text_of(html, &cells[8].inner), count.to_string());
+            }
+            other => panic!("{fp} is in a <{other}>"),
+        }
+    }
+    assert_eq!(
+        sections,
+        top.min(summary.len()),
+        "sections for the top secrets"
+    );
+    // Charts are accessible and every chart has marks.
+    for svg in elements.iter().filter(|e| e.name == "svg") {
+        let labels = svg.attr("aria-labelledby").expect("aria-labelledby");
+        for id in labels.split(' ') {
+            assert!(ids.contains(id), "{id}");
+        }
+        assert_eq!(svg.attr("role"), Some("img"));
+        let marks = elements
+            .iter()
+            .filter(|m| {
+                m.has_class("mark")
+                    && m.inner.start > svg.inner.start
+                    && m.inner.end <= svg.inner.end
+            })
+            .count();
+        assert!(marks > 0, "a chart without marks");
+    }
+    elements
+}
+
+/// The timeline's marks: one per used column of each lane, as many as rows of its table view.
+fn check_timeline(html: &str, elements: &[Element]) -> usize {
+    let svg = elements
+        .iter()
+        .find(|e| e.name == "svg" && e.has_class("timeline"))
+        .expect("an incident timeline");
+    let marks = elements
+        .iter()
+        .filter(|m| {
+            m.name == "rect"
+                && m.has_class("mark")
+                && m.inner.start > svg.inner.start
+                && m.inner.end <= svg.inner.end
+        })
+        .count();
+    let table = elements
+        .iter()
+        .find(|e| e.name == "table" && e.has_class("chart-table") && e.inner.start > svg.inner.end)
+        .expect("a table view of the timeline");
+    let rows = elements
+        .iter()
+        .filter(|r| {
+            r.name == "tr" && r.inner.start > table.inner.start && r.inner.end <= table.inner.end
+        })
+        .count();
+    assert_eq!(
+        marks,
+        rows - 1,
+        "marks against table rows (less the header)"
+    );
+    let _ = html;
+    marks
+}
+
+#[test]
+fn the_report_of_the_fixtures_is_complete_and_self_contained() {
+    let findings = scan(["--format", "jsonl", "--now", "2026-12-01", "fixtures/"]);
+    findings.assert_code(1);
+    let summary = summary_of(&findings.stdout);
+    assert!(summary.len() > 5, "{}", summary.len());
+    let page = scan([
+        "--format",
+        "html",
+        "--top",
+        "5",
+        "--now",
+        "2026-12-01",
+        "fixtures/",
+    ]);
+    page.assert_code(1).assert_no_panic();
+    let html = page.out();
+    let elements = check_page(&html, &summary, 5);
+    check_timeline(&html, &elements);
+    // The scan's parameters, so that it can be reproduced.
+    let params = elements
+        .iter()
+        .find(|e| e.attr("id") == Some("parameters"))
+        .unwrap();
+    let text = text_of(&html, &params.inner);
+    for fact in [
+        concat!("logleaks version", env!("CARGO_PKG_VERSION")),
+        "fingerprint key idnone",
+        "now2026-12-01",
+        "fixtures/",
+    ] {
+        assert!(text.contains(fact), "{fact} not in {text}");
+    }
+    assert!(!text.contains("SHA-256"), "hashes only when asked");
+    // The page of `summary` over the same findings has the same secrets and numbers.
+    let dir = tempdir();
+    write(dir.path(), "f.jsonl", &findings.stdout);
+    let from_summary = run(logleaks()
+        .current_dir(dir.path())
+        .args(["summary", "--format", "html", "--top", "50", "f.jsonl"]));
+    from_summary.assert_code(0);
+    check_page(&from_summary.out(), &summary, 50);
+}
+
+#[test]
+fn hash_inputs_records_the_sha256_of_every_input_file() {
+    let dir = tempdir();
+    let log = combined_line("/api?api_key=f91b83a50bfee4ad5285a7e99c14539e");
+    let a = write(dir.path(), "logs/a.log", &log);
+    let b = write(dir.path(), "logs/b.log.gz", gzip(log.as_bytes()));
+    let page = run(logleaks().current_dir(dir.path()).args([
+        "scan",
+        "--format",
+        "html",
+        "--hash-inputs",
+        "logs",
+    ]));
+    page.assert_code(1);
+    let html = page.out();
+    parse(&html).unwrap();
+    use sha2::{Digest, Sha256};
+    for (name, path) in [("logs/a.log", a), ("logs/b.log.gz", b)] {
+        let digest: String = Sha256::digest(std::fs::read(path).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            html.contains(&format!(
+                "<tr><td><code>{name}</code></td><td><code>{digest}</code></td></tr>"
+            )),
+            "no hash of {name}"
+        );
+    }
+    // Only the HTML report has a place for them.
+    let refused = run(logleaks().current_dir(dir.path()).args([
+        "scan",
+        "--format",
+        "json",
+        "--hash-inputs",
+        "logs",
+    ]));
+    refused.assert_code(2);
+    assert!(
+        refused.stderr.contains("--format html"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn a_generated_incident_folds_its_uses_into_a_timeline() {
+    // 30 keys used over ten days by several clients with every status class, some only in
+    // referers.
+    let mut rng = Rng::new(18);
+    let keys: Vec<String> = (0..30).map(|_| rng.hex32()).collect();
+    let mut log = String::new();
+    for i in 0..3000u64 {
+        let key = &keys[(rng.next() % 30) as usize];
+        let day = 1 + (i * 10 / 3000);
+        let hour = rng.next() % 24;
+        let status = [200, 302, 403, 500][(rng.next() % 4) as usize];
+        let client = format!("192.0.2.{}", rng.next() % 7);
+        let line = if i % 10 == 0 {
+            format!("{client} - - [{day:02}/Nov/2025:{hour:02}:00:00 +0000] \"GET /pricing HTTP/1.1\" {status} 1 \"https://app{}.example/p?api_key={key}\" \"curl/8\"\n", i % 3)
+        } else {
+            format!("{client} - - [{day:02}/Nov/2025:{hour:02}:00:00 +0000] \"GET /v1/x?api_key={key} HTTP/1.1\" {status} 1 \"-\" \"curl/8\"\n")
+        };
+        log.push_str(&line);
+    }
+    let dir = tempdir();
+    write(dir.path(), "access.log", &log);
+    let findings =
+        run(logleaks()
+            .current_dir(dir.path())
+            .args(["scan", "--format", "jsonl", "access.log"]));
+    let summary = summary_of(&findings.stdout);
+    assert_eq!(summary.len(), 30);
+    let page = run(logleaks().current_dir(dir.path()).args([
+        "scan",
+        "--format",
+        "html",
+        "--top",
+        "12",
+        "access.log",
+    ]));
+    page.assert_code(1);
+    let html = page.out();
+    let elements = check_page(&html, &summary, 12);
+    let marks = check_timeline(&html, &elements);
+    // Ten days in hourly columns would be 240; the axis folds them to at most 120 columns, and
+    // 12 lanes have at most 12 × 120 marks.
+    assert!(marks > 12 && marks <= 12 * 120, "{marks}");
+    assert!(
+        html.contains("one mark per 2 hours"),
+        "columns of two hours"
+    );
+    // Referer hosts reach the sections.
+    assert!(html.contains("referer hosts"), "no referer hosts");
+    for key in &keys {
+        assert!(!html.contains(key.as_str()), "a key leaked");
+    }
+}
+
+#[test]
+fn an_empty_scan_still_makes_a_page() {
+    let dir = tempdir();
+    write(dir.path(), "clean.log", combined_line("/index.html"));
+    let page =
+        run(logleaks()
+            .current_dir(dir.path())
+            .args(["scan", "--format", "html", "clean.log"]));
+    page.assert_code(0);
+    check_page(&page.out(), &BTreeMap::new(), 50);
+}
+
+#[test]
+fn the_parser_of_this_test_refuses_what_it_must() {
+    let ok = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body><p>a &amp; b</p><svg><rect x=\"1\"/></svg></body></html>\n";
+    assert!(parse(ok).is_ok(), "{:?}", parse(ok));
+    for bad in [
+        "<html></html>",
+        "<!DOCTYPE html>\n<html><p></html>",
+        "<!DOCTYPE html>\n<html><p>a & b</p></html>",
+        "<!DOCTYPE html>\n<html><p class=x>a</p></html>",
+        "<!DOCTYPE html>\n<html><p>a</b></html>",
+        "<!DOCTYPE html>\n<html><p>&nbsp;</p></html>",
+    ] {
+        assert!(parse(bad).is_err(), "{bad}");
+    }
+}
