@@ -143,7 +143,8 @@ pub fn uses_over_time(
     const HEIGHT: usize = 90;
     const LEFT: usize = 40;
     let cell = cell_width(axis.bins).min(24.0);
-    let width = LEFT + (cell * axis.bins as f64).ceil() as usize + 10;
+    // Wide enough for a tick label past the last bar.
+    let width = LEFT + (cell * axis.bins as f64).ceil() as usize + 110;
     let total_height = AXIS_HEIGHT + HEIGHT + 4;
     let peak = columns
         .iter()
