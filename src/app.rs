@@ -108,6 +108,19 @@ fn scan_command(args: ScanArgs) -> i32 {
         },
         None => None,
     };
+    let mut tracker = match &args.state {
+        Some(path) => match crate::state::StateFile::load(path) {
+            Ok(state) => {
+                walk_options.skip_file(path);
+                Some(scan::Tracker::new(state))
+            }
+            Err(e) => {
+                error(e);
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
     let mut walked = input::walk(&setup.paths, &walk_options);
     if let Some(shard) = args.shard {
         let all = count_files(&walked);
@@ -190,7 +203,11 @@ fn scan_command(args: ScanArgs) -> i32 {
         max_decompressed: args.max_decompressed_size,
         formats: setup.formats.clone(),
     };
-    let result = scan::run(walked, &setup.detector, &options, &mut sink).and_then(|summary| {
+    let scanned = match &mut tracker {
+        Some(tracker) => tracker.pass(walked, &setup.detector, &options, &mut sink),
+        None => scan::run(walked, &setup.detector, &options, &mut sink),
+    };
+    let result = scanned.and_then(|summary| {
         sink.progress.finish();
         sink.report.finish()?;
         Ok(summary)
@@ -201,6 +218,10 @@ fn scan_command(args: ScanArgs) -> i32 {
         // The reader of our output has gone (`logleaks scan … | head`): stop quietly.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
             return exit_code(&args.fail_on, sink.shown, 0);
+        }
+        Err(e) if e.get_ref().is_some_and(|e| e.is::<scan::StateWriteError>()) => {
+            error(e);
+            return EXIT_ERROR;
         }
         Err(e) => {
             let target = args
@@ -624,6 +645,10 @@ impl Sink for ReportSink<'_> {
 
     fn progress(&mut self, bytes: u64, files: u64) {
         self.progress.advance(bytes, files);
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.report.flush()
     }
 
     fn idle(&mut self) -> io::Result<()> {

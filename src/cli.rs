@@ -252,6 +252,14 @@ pub struct ScanArgs {
     #[arg(long, hide = true, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub block_size: Option<u64>,
 
+    /// Remember in FILE how far each log file was read, and read only what was added since the
+    /// last run (cron): files are known by device, inode and their first bytes, so the rest of
+    /// a log rotated to `.1` or compressed to `.2.gz` since is read too, and each leak is
+    /// reported once. FILE is JSON, written at least every second and at the end; a file that
+    /// is not a logleaks state file is an error (exit 2).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
     /// Make SARIF file URIs relative to DIR instead of the current directory.
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,

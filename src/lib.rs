@@ -28,4 +28,5 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod search;
+pub mod state;
 pub mod summary;

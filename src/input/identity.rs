@@ -14,6 +14,21 @@ pub struct FileId {
 }
 
 impl FileId {
+    /// The identity of the file `ino` on device `dev`.
+    pub fn new(dev: u64, ino: u64) -> FileId {
+        FileId { dev, ino }
+    }
+
+    /// Its device number.
+    pub fn dev(self) -> u64 {
+        self.dev
+    }
+
+    /// Its inode number.
+    pub fn ino(self) -> u64 {
+        self.ino
+    }
+
     /// The identity of what `path` names, following symlinks; `None` when it cannot be known.
     pub fn of_path(path: &Path) -> Option<FileId> {
         std::fs::metadata(path)

@@ -8,6 +8,8 @@
 
 mod blocks;
 mod segment;
+mod tail;
+mod tracker;
 
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,8 +20,10 @@ use crate::detect::Detector;
 use crate::finding::{Finding, Severity};
 use crate::input::{DisplayPath, Walked};
 use crate::logformat::LogType;
+use crate::state::{Known, ReadMark};
 
 pub use segment::{plan, Segment};
+pub use tracker::{StateWriteError, Tracker, COMMIT_EVERY};
 
 /// How to scan.
 #[derive(Clone, Debug)]
@@ -125,8 +129,17 @@ pub trait Sink {
     fn idle(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// Writes out everything handed over so far (before the state says it was read).
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
     /// One more segment is done: `bytes` read (on disk) and `files` finished so far.
     fn progress(&mut self, _bytes: u64, _files: u64) {}
+    /// A file has been read up to `mark` (only in a [`run_tracked`] scan), and every finding
+    /// before that place has been handed to [`Sink::finding`].
+    fn reached(&mut self, _mark: &ReadMark) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Statistics of one finished segment.
@@ -146,6 +159,7 @@ struct SegmentStats {
 enum Event {
     Findings(Vec<Finding>),
     Notice(Notice),
+    Reached(ReadMark),
     Done(SegmentStats),
 }
 
@@ -166,8 +180,44 @@ pub fn run(
     options: &ScanOptions,
     sink: &mut dyn Sink,
 ) -> io::Result<Summary> {
+    run_with(walked, detector, options, None, sink)
+}
+
+/// Like [`run`], but each file on disk is read from where `known` says an earlier pass left it
+/// (from its start when it is not known), and the sink is told how far each one has been read
+/// ([`Sink::reached`]). Files are not split into ranges; a file named twice is read once.
+pub fn run_tracked(
+    walked: Vec<Walked>,
+    detector: &Detector,
+    options: &ScanOptions,
+    known: &Known,
+    sink: &mut dyn Sink,
+) -> io::Result<Summary> {
+    let mut seen = std::collections::HashSet::new();
+    let walked = walked
+        .into_iter()
+        .filter(|w| match w {
+            Walked::File(crate::input::InputFile {
+                source: crate::input::Source::File(path),
+                ..
+            }) => crate::input::FileId::of_path(path).is_none_or(|id| seen.insert(id)),
+            _ => true,
+        })
+        .collect();
+    run_with(walked, detector, options, Some(known), sink)
+}
+
+fn run_with(
+    walked: Vec<Walked>,
+    detector: &Detector,
+    options: &ScanOptions,
+    known: Option<&Known>,
+    sink: &mut dyn Sink,
+) -> io::Result<Summary> {
     let threads = useful_threads(options.threads, &walked, options.block_size);
-    let segments = plan(walked, options, threads);
+    // A tracked file is read from where it was left, never split.
+    let split_threads = if known.is_some() { 1 } else { threads };
+    let segments = plan(walked, options, split_threads);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("logleaks-scan-{i}"))
@@ -182,7 +232,7 @@ pub fn run(
     };
     pool.in_place_scope(|scope| {
         for _ in 0..threads.min(segments.len()) {
-            scope.spawn(|_| shared.work(detector, options));
+            scope.spawn(|_| shared.work(detector, options, known));
         }
         let result = write_in_order(&shared, sink);
         if result.is_err() {
@@ -247,7 +297,7 @@ impl Drop for TakingSegments {
 }
 
 impl Shared<'_> {
-    fn work(&self, detector: &Detector, options: &ScanOptions) {
+    fn work(&self, detector: &Detector, options: &ScanOptions, known: Option<&Known>) {
         // The other workers take every segment left.
         let Some(_taking) = TakingSegments::start() else {
             return;
@@ -275,7 +325,7 @@ impl Shared<'_> {
                 batch: Vec::new(),
             };
             let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                segment.scan(detector, options, out)
+                segment.scan(detector, options, known, out)
             }));
             match scanned {
                 Ok(Ok(())) => {}
@@ -337,6 +387,7 @@ fn write_in_order(shared: &Shared<'_>, sink: &mut dyn Sink) -> io::Result<Summar
                         sink.finding(finding)?;
                     }
                 }
+                Event::Reached(mark) => sink.reached(&mark)?,
                 Event::Notice(notice) => {
                     if matches!(notice, Notice::Error { .. }) {
                         summary.errors += 1;
@@ -403,6 +454,13 @@ impl Output {
         self.flush()?;
         self.sender
             .send(Event::Notice(notice))
+            .map_err(|_| Disconnected)
+    }
+
+    fn reached(&mut self, mark: ReadMark) -> Result<(), Disconnected> {
+        self.flush()?;
+        self.sender
+            .send(Event::Reached(mark))
             .map_err(|_| Disconnected)
     }
 

@@ -5,6 +5,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
 
 use super::blocks::{scan_blocks, Parallelism};
+use super::tail::{scan_tracked, Tracked};
 use super::{Disconnected, Notice, Output, ScanOptions, SegmentStats};
 use crate::detect::Detector;
 use crate::finding::Finding;
@@ -15,6 +16,7 @@ use crate::input::{
 use crate::logformat::{self, FormatChoice, Parser};
 use crate::search::findings::{FindingOut, FindingsSink};
 use crate::search::{self, LineSearcher, Searched, StreamSettings};
+use crate::state::Known;
 
 /// One unit of work, in output order.
 #[derive(Debug)]
@@ -151,6 +153,7 @@ impl Segment {
         &self,
         detector: &Detector,
         options: &ScanOptions,
+        known: Option<&Known>,
         mut out: Output,
     ) -> Result<(), Disconnected> {
         match &self.work {
@@ -158,7 +161,19 @@ impl Segment {
                 out.notice(notice.clone())?;
                 out.done(stats.clone())
             }
-            Work::Whole(input) => scan_whole(input, detector, options, out),
+            Work::Whole(input) => {
+                let (Some(known), Source::File(path)) = (known, &input.source) else {
+                    return scan_whole(input, detector, options, out);
+                };
+                let mut stats = SegmentStats {
+                    disk_bytes: input.size.unwrap_or(0),
+                    ..SegmentStats::default()
+                };
+                match scan_tracked(input, path, known, detector, options, &mut stats, &mut out)? {
+                    Tracked::Done => out.done(stats),
+                    Tracked::Whole => scan_whole(input, detector, options, out),
+                }
+            }
             Work::Range {
                 input,
                 start,
@@ -464,7 +479,7 @@ fn scan_range(
     out.done(stats)
 }
 
-fn truncated_note(input: &InputFile, lines: u64) -> Notice {
+pub(super) fn truncated_note(input: &InputFile, lines: u64) -> Notice {
     Notice::Note {
         path: input.display.clone(),
         message: format!(
@@ -478,7 +493,7 @@ fn truncated_note(input: &InputFile, lines: u64) -> Notice {
     }
 }
 
-fn open_error_message(input: &InputFile, e: &io::Error) -> String {
+pub(super) fn open_error_message(input: &InputFile, e: &io::Error) -> String {
     match (&input.source, e.kind()) {
         (Source::File(path), _) if path.is_dir() => "is a directory".into(),
         _ => describe_io_error(e),

@@ -102,6 +102,21 @@ impl<'d> LineSearcher<'d> {
         &self.reader.parser
     }
 
+    /// Shows the lines of `bytes` (whole lines) to a parser with state and searches nothing: how
+    /// it learns what came before the place where a search starts again (IIS `#Fields:`).
+    pub fn observe(&mut self, bytes: &[u8]) {
+        if !self.reader.parser.carries_state() {
+            return;
+        }
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+            let content_end = without_cr(bytes, start, end);
+            self.reader.parser.observe(&bytes[start..content_end]);
+            start = end + 1;
+        }
+    }
+
     /// Searches one block whose first line follows `lines_before` lines, showing lines to `sink`;
     /// returns the lines counted after the block (a piece that goes on in the next block is
     /// counted there).

@@ -68,6 +68,12 @@ pub trait LineSink {
     fn passthru(&mut self, _bytes: &[u8]) -> Result<(), Self::Error> {
         Ok(())
     }
+
+    /// Every line of the stream up to byte `offset` (from where the search started) has been
+    /// shown, `lines` lines counted so far: a place where reading could start again.
+    fn line_end(&mut self, _offset: u64, _lines: u64) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// What happens to a line longer than the longest line read at once.
@@ -170,51 +176,106 @@ pub fn search_reader<S: LineSink>(
     sink: &mut S,
 ) -> Result<Searched, S::Error> {
     let logformat::DetectionHead { head, reader } = logformat::read_detection_head(reader);
-    let mut blocks = BlockReader::with_sizes(reader, settings.block_size, settings.max_line);
-    if settings.long_lines == LongLines::Pieces {
-        blocks = blocks.keep_long_lines();
-    }
-    let mut searcher: Option<LineSearcher<'_>> = None;
+    let mut blocks = block_reader(reader, settings);
     let mut stats = StreamStats::default();
-    let mut ends_open = false;
+    let first: Block<'_> = match blocks.next_block() {
+        Ok(Some(block)) => block,
+        Ok(None) => return Ok(Searched::Read(stats)),
+        Err(e) => {
+            stats.error = Some(e);
+            return Ok(Searched::Read(stats));
+        }
+    };
+    if settings.refuse_archives {
+        if let Some(kind) = sniff_archive(first.bytes) {
+            return Ok(Searched::Archive(kind));
+        }
+    }
+    let parser = match start(first.bytes, &head, settings.choice) {
+        Ok(parser) => parser,
+        Err(what) => return Ok(Searched::NotText(what)),
+    };
+    sink.begin(&parser)?;
+    let mut searcher = LineSearcher::new(settings.detector, parser);
+    let mut ends_open = search_block(&first, &mut searcher, &mut stats, sink)?;
+    ends_open = search_rest(&mut blocks, &mut searcher, &mut stats, sink)?.unwrap_or(ends_open);
+    finish(&blocks, ends_open, &mut stats);
+    Ok(Searched::Read(stats))
+}
+
+/// The block reader of a stream searched with `settings`.
+pub fn block_reader<R: Read>(reader: R, settings: &StreamSettings<'_>) -> BlockReader<R> {
+    let blocks = BlockReader::with_sizes(reader, settings.block_size, settings.max_line);
+    match settings.long_lines {
+        LongLines::Pieces => blocks.keep_long_lines(),
+        LongLines::Cut => blocks,
+    }
+}
+
+/// Searches the rest of a stream whose format is known (its head was read elsewhere, e.g. when
+/// reading resumes in the middle of a file): the blocks of `blocks` with `searcher`, the first
+/// line following `lines_before` lines. The counts are of what `blocks` held.
+pub fn search_from<R: Read, S: LineSink>(
+    mut blocks: BlockReader<R>,
+    searcher: &mut LineSearcher<'_>,
+    lines_before: u64,
+    sink: &mut S,
+) -> Result<StreamStats, S::Error> {
+    let mut stats = StreamStats {
+        lines: lines_before,
+        ..StreamStats::default()
+    };
+    let ends_open = search_rest(&mut blocks, searcher, &mut stats, sink)?.unwrap_or(false);
+    finish(&blocks, ends_open, &mut stats);
+    stats.lines -= lines_before;
+    Ok(stats)
+}
+
+/// Searches one block; true when its last line goes on in the next block.
+fn search_block<S: LineSink>(
+    block: &Block<'_>,
+    searcher: &mut LineSearcher<'_>,
+    stats: &mut StreamStats,
+    sink: &mut S,
+) -> Result<bool, S::Error> {
+    stats.bytes += block.bytes.len() as u64;
+    if block.open && !block.continues {
+        stats.long_lines += 1;
+    }
+    stats.lines = searcher.search(block, stats.lines, sink)?;
+    sink.block_done()?;
+    if !block.open {
+        sink.line_end(block.offset + block.bytes.len() as u64, stats.lines)?;
+    }
+    Ok(block.open)
+}
+
+/// Searches the blocks left; whether the last one ended open (`None`: there was none).
+fn search_rest<R: Read, S: LineSink>(
+    blocks: &mut BlockReader<R>,
+    searcher: &mut LineSearcher<'_>,
+    stats: &mut StreamStats,
+    sink: &mut S,
+) -> Result<Option<bool>, S::Error> {
+    let mut ends_open = None;
     loop {
-        let block: Block<'_> = match blocks.next_block() {
-            Ok(Some(block)) => block,
-            Ok(None) => break,
+        match blocks.next_block() {
+            Ok(Some(block)) => ends_open = Some(search_block(&block, searcher, stats, sink)?),
+            Ok(None) => return Ok(ends_open),
             Err(e) => {
                 stats.error = Some(e);
-                break;
+                return Ok(ends_open);
             }
-        };
-        let searcher = match &mut searcher {
-            Some(searcher) => searcher,
-            None => {
-                if settings.refuse_archives {
-                    if let Some(kind) = sniff_archive(block.bytes) {
-                        return Ok(Searched::Archive(kind));
-                    }
-                }
-                let parser = match start(block.bytes, &head, settings.choice) {
-                    Ok(parser) => parser,
-                    Err(what) => return Ok(Searched::NotText(what)),
-                };
-                sink.begin(&parser)?;
-                searcher.insert(LineSearcher::new(settings.detector, parser))
-            }
-        };
-        stats.bytes += block.bytes.len() as u64;
-        if block.open && !block.continues {
-            stats.long_lines += 1;
         }
-        stats.lines = searcher.search(&block, stats.lines, sink)?;
-        sink.block_done()?;
-        ends_open = block.open;
     }
+}
+
+/// Completes the counts of a stream read to its end.
+fn finish<R>(blocks: &BlockReader<R>, ends_open: bool, stats: &mut StreamStats) {
     if ends_open && stats.error.is_none() {
         // The input ended exactly where a piece of its last line did.
         stats.lines += 1;
     }
     stats.cut_lines = blocks.truncated_lines;
     stats.bytes += blocks.skipped_bytes;
-    Ok(Searched::Read(stats))
 }
