@@ -47,6 +47,8 @@ const TIMELINE_LANES: usize = 50;
 const TIMELINE_COLUMNS: usize = 120;
 /// Columns of a secret's own chart at most.
 const SECRET_COLUMNS: usize = 48;
+/// Rows of each table of the other secrets.
+const OTHERS_CHUNK: usize = 250;
 /// Entries of the rotate-first list.
 const ROTATE_LIST: usize = 10;
 
@@ -583,8 +585,18 @@ impl Page {
             "<p class=\"muted\">{}, in the order to rotate them.</p>",
             counted(rest.len(), "more secret")
         );
-        self.html.push_str("<div class=\"scroll\"><table class=\"others\"><tr><th class=\"n\">#</th><th>secret</th><th>fingerprint</th><th>rule</th><th>kind</th><th>severity</th><th>first seen</th><th>last seen</th><th class=\"n\">uses</th><th>clients</th><th>statuses</th><th>validity</th><th>files</th><th>action</th></tr>\n");
+        const HEADER: &str = "<tr><th class=\"n\">#</th><th>secret</th><th>fingerprint</th><th>rule</th><th>kind</th><th>severity</th><th>first seen</th><th>last seen</th><th class=\"n\">uses</th><th>clients</th><th>statuses</th><th>validity</th><th>files</th><th>action</th></tr>\n";
         for (i, s) in rest.iter().enumerate() {
+            // Tables of a few hundred rows, each laid out only when scrolled to, so that a
+            // browser opens a report of ten thousand secrets quickly.
+            if i % OTHERS_CHUNK == 0 {
+                if i > 0 {
+                    self.html.push_str("</table></div>\n");
+                }
+                self.html
+                    .push_str("<div class=\"scroll chunk\"><table class=\"others\">");
+                self.html.push_str(HEADER);
+            }
             let clients: Vec<String> = top(s.clients(), 3)
                 .iter()
                 .map(|(c, n)| format!("{} ×{n}", self.text(c)))
