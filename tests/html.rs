@@ -516,3 +516,183 @@ fn the_parser_of_this_test_refuses_what_it_must() {
         assert!(parse(bad).is_err(), "{bad}");
     }
 }
+
+/// Runs headless Chromium (`LOGLEAKS_CHROMIUM`) on `args` with a fresh profile; returns stdout
+/// and stderr.
+fn chromium(args: &[&str]) -> (String, String) {
+    let binary = std::env::var("LOGLEAKS_CHROMIUM")
+        .expect("LOGLEAKS_CHROMIUM names the chromium binary (see .ci/run)");
+    let profile = tempdir();
+    let output = std::process::Command::new(binary)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .output()
+        .expect("chromium runs");
+    assert!(output.status.success(), "chromium failed: {output:?}");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The number of distinct pixel rows of a PNG (8-bit RGB or RGBA, not interlaced): a blank page
+/// has one or two, a page with text and charts hundreds.
+fn distinct_rows(png: &[u8]) -> usize {
+    use std::io::Read;
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let mut pos = 8;
+    let (mut width, mut bpp) = (0usize, 0usize);
+    let mut data = Vec::new();
+    while pos + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[pos..pos + 4].try_into().unwrap()) as usize;
+        let kind = &png[pos + 4..pos + 8];
+        let body = &png[pos + 8..pos + 8 + len];
+        match kind {
+            b"IHDR" => {
+                width = u32::from_be_bytes(body[..4].try_into().unwrap()) as usize;
+                assert_eq!(body[8], 8, "8-bit samples");
+                bpp = match body[9] {
+                    2 => 3,
+                    6 => 4,
+                    other => panic!("colour type {other}"),
+                };
+                assert_eq!(body[12], 0, "not interlaced");
+            }
+            b"IDAT" => data.extend_from_slice(body),
+            _ => {}
+        }
+        pos += 12 + len;
+    }
+    let mut pixels = Vec::new();
+    flate2::read::ZlibDecoder::new(&data[..])
+        .read_to_end(&mut pixels)
+        .unwrap();
+    // Undo the filters row by row (only what is needed to compare rows exactly).
+    let stride = width * bpp;
+    let mut rows: Vec<Vec<u8>> = Vec::new();
+    let mut prev = vec![0u8; stride];
+    for line in pixels.chunks(stride + 1) {
+        let (filter, raw) = (line[0], &line[1..]);
+        let mut row = vec![0u8; stride];
+        for i in 0..stride {
+            let a = if i >= bpp { row[i - bpp] } else { 0 };
+            let b = prev[i];
+            let c = if i >= bpp { prev[i - bpp] } else { 0 };
+            let predicted = match filter {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => {
+                    let p = i16::from(a) + i16::from(b) - i16::from(c);
+                    let (pa, pb, pc) = (
+                        (p - i16::from(a)).abs(),
+                        (p - i16::from(b)).abs(),
+                        (p - i16::from(c)).abs(),
+                    );
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
+                }
+                other => panic!("filter {other}"),
+            };
+            row[i] = raw[i].wrapping_add(predicted);
+        }
+        prev = row.clone();
+        rows.push(row);
+    }
+    rows.sort();
+    rows.dedup();
+    rows.len()
+}
+
+/// Renders the reports of the fixtures and of a generated incident in headless Chromium: the
+/// DOM it builds has every secret and every chart mark, the page loads nothing (no request and
+/// no Content-Security-Policy refusal in its log), and its screenshot is not blank. Needs
+/// Chromium: `.ci/run` installs it and runs this with `LOGLEAKS_CHROMIUM`.
+#[test]
+#[ignore]
+fn the_report_renders_in_headless_chromium() {
+    let dir = tempdir();
+    // The fixtures, and 30 keys over ten days.
+    let fixtures = scan(["--format", "jsonl", "--now", "2026-12-01", "fixtures/"]);
+    let mut rng = Rng::new(7);
+    let keys: Vec<String> = (0..30).map(|_| rng.hex32()).collect();
+    let mut log = String::new();
+    for i in 0..600u64 {
+        let key = &keys[(rng.next() % 30) as usize];
+        let status = [200, 302, 403, 500][(rng.next() % 4) as usize];
+        log.push_str(&format!(
+            "192.0.2.{} - - [{:02}/Nov/2025:{:02}:00:00 +0000] \"GET /v1/x?api_key={key} HTTP/1.1\" {status} 1 \"-\" \"curl/8\"\n",
+            rng.next() % 9,
+            1 + i / 60,
+            rng.next() % 24
+        ));
+    }
+    write(dir.path(), "access.log", &log);
+    let incident =
+        run(logleaks()
+            .current_dir(dir.path())
+            .args(["scan", "--format", "jsonl", "access.log"]));
+    for (name, findings) in [
+        ("fixtures", &fixtures.stdout),
+        ("incident", &incident.stdout),
+    ] {
+        let summary = summary_of(findings);
+        assert!(!summary.is_empty());
+        let jsonl = write(dir.path(), &format!("{name}.jsonl"), findings);
+        let page = run(logleaks()
+            .args(["summary", "--format", "html", "--top", "8"])
+            .arg(&jsonl));
+        page.assert_code(0);
+        let html = page.out();
+        let path = write(dir.path(), &format!("{name}.html"), &html);
+        let url = format!("file://{}", path.display());
+        let (dom, log) = chromium(&["--dump-dom", &url]);
+        assert!(
+            dom.contains("<section id=\"timeline\">"),
+            "{name}: no timeline in the DOM"
+        );
+        for fp in summary.keys() {
+            assert!(
+                dom.contains(&format!("id=\"s-{fp}\"")),
+                "{name}: {fp} not in the DOM"
+            );
+        }
+        let marks = html.matches("class=\"mark").count();
+        assert!(marks > 0);
+        assert_eq!(
+            dom.matches("class=\"mark").count(),
+            marks,
+            "{name}: chart marks"
+        );
+        assert!(
+            !log.contains("Refused to"),
+            "{name}: the policy refused a fetch:\n{log}"
+        );
+        let shot = dir.path().join(format!("{name}.png"));
+        chromium(&[
+            "--window-size=1200,1600",
+            &format!("--screenshot={}", shot.display()),
+            &url,
+        ]);
+        let rows = distinct_rows(&std::fs::read(&shot).unwrap());
+        assert!(
+            rows > 100,
+            "{name}: the screenshot looks blank ({rows} distinct rows)"
+        );
+    }
+}
