@@ -47,6 +47,8 @@ const TIMELINE_LANES: usize = 50;
 const TIMELINE_COLUMNS: usize = 120;
 /// Columns of a secret's own chart at most.
 const SECRET_COLUMNS: usize = 48;
+/// Files and machines named in the headline (the others are counted).
+const HEADLINE_FILES: usize = 8;
 /// Rows of each table of the other secrets.
 const OTHERS_CHUNK: usize = 250;
 /// Entries of the rotate-first list.
@@ -63,17 +65,21 @@ pub fn write_page(
     let by_severity = summary.sorted();
     let ranked = rotate_first(&by_severity);
     let scrub = Scrubber::new(ranked.iter().copied());
+    let key = run
+        .fingerprint_key
+        .clone()
+        .or_else(|| summary.fingerprint_key().map(str::to_string));
     let mut page = Page {
         html: String::with_capacity(64 * 1024 + ranked.len() * 700),
         scrub,
     };
-    page.head(run);
+    page.head(key.as_deref());
     page.headline(&ranked);
     page.timeline(&ranked, top_n);
     let (top_list, rest) = ranked.split_at(top_n.min(ranked.len()));
     page.top_sections(top_list);
     page.others(rest, top_list.len());
-    page.parameters(summary, run);
+    page.parameters(key.as_deref(), run);
     page.html.push_str(&format!(
         "<footer>Made by logleaks {} (<code>logleaks {} --format html</code>). Secrets are shown redacted; fingerprints identify them across reports.</footer>\n</body>\n</html>\n",
         escape(crate::meta::VERSION),
@@ -197,11 +203,8 @@ impl Page {
         self.scrub.html(text.as_bytes())
     }
 
-    fn head(&mut self, run: &RunFacts) {
-        let key = run
-            .fingerprint_key
-            .as_deref()
-            .map_or("not recorded".to_string(), escape);
+    fn head(&mut self, key: Option<&str>) {
+        let key = key.map_or("not recorded".to_string(), |k| self.scrub.text(k));
         let _ = write!(
             self.html,
             r##"<!DOCTYPE html>
@@ -255,7 +258,14 @@ impl Page {
         let machines = if sources.is_empty() {
             String::new()
         } else {
-            let names: Vec<String> = sources.iter().map(|s| self.scrub.text(s)).collect();
+            let mut names: Vec<String> = sources
+                .iter()
+                .take(HEADLINE_FILES)
+                .map(|s| self.scrub.text(s))
+                .collect();
+            if sources.len() > HEADLINE_FILES {
+                names.push(format!("and {} more", sources.len() - HEADLINE_FILES));
+            }
             format!(
                 " on {} ({})",
                 counted(sources.len(), "machine"),
@@ -270,7 +280,7 @@ impl Page {
             counted(files.len(), "file"),
         );
         // By severity and by kind.
-        self.html.push_str("<div class=\"scroll\"><table><caption class=\"muted\">Secrets by severity</caption><tr><th>severity</th><th class=\"n\">secrets</th><th class=\"n\">uses</th></tr>");
+        self.html.push_str("<div class=\"scroll pair\"><table><caption class=\"muted\">Secrets by severity</caption><tr><th>severity</th><th class=\"n\">secrets</th><th class=\"n\">uses</th></tr>");
         for severity in Severity::ALL.into_iter().rev() {
             let of: Vec<_> = ranked.iter().filter(|s| s.severity() == severity).collect();
             if of.is_empty() {
@@ -303,10 +313,10 @@ impl Page {
         if !files.is_empty() {
             let shown: Vec<String> = files
                 .iter()
-                .take(20)
+                .take(HEADLINE_FILES)
                 .map(|f| format!("<code>{}</code>", self.text(f)))
                 .collect();
-            let more = files.len().saturating_sub(20);
+            let more = files.len().saturating_sub(HEADLINE_FILES);
             let more = if more > 0 {
                 format!(" and {more} more")
             } else {
@@ -635,13 +645,9 @@ impl Page {
         self.html.push_str("</table></div>\n</section>\n");
     }
 
-    fn parameters(&mut self, summary: &Summary, run: &RunFacts) {
+    fn parameters(&mut self, key: Option<&str>, run: &RunFacts) {
         self.html.push_str("<section id=\"parameters\"><h2>Scan parameters</h2>\n<p class=\"muted\">What reproduces this report.</p>\n<table>");
-        let key = run
-            .fingerprint_key
-            .clone()
-            .or_else(|| summary.fingerprint_key().map(str::to_string))
-            .unwrap_or_else(|| "not recorded".into());
+        let key = key.unwrap_or("not recorded");
         let mut rows: Vec<(String, String)> = vec![
             (
                 "command".into(),
@@ -654,7 +660,7 @@ impl Page {
             ),
             (
                 "fingerprint key id".into(),
-                format!("<code>{}</code>", self.scrub.text(&key)),
+                format!("<code>{}</code>", self.scrub.text(key)),
             ),
         ];
         for (name, value) in &run.parameters {
