@@ -26,7 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Say what logleaks makes of each file: compression, detected format, lines recognised.
     Inspect(InspectArgs),
-    /// Summarise `jsonl` findings per secret: counts, first and last seen, clients, statuses.
+    /// Summarise `jsonl` findings per secret: counts, first and last seen, clients, statuses
+    /// (`--format html`: a self-contained incident report).
     Summary(SummaryArgs),
     /// Write logs back with every credential masked: to stdout, `--output DIR` or `--in-place`.
     #[command(
