@@ -809,7 +809,26 @@ fn write_rules_json(out: &mut impl Write, rules: &[&Rule], builtin: usize) -> io
 
 fn summary_command(args: crate::cli::SummaryArgs) -> i32 {
     let mut out = BufWriter::new(io::stdout().lock());
-    let result = crate::summary::run(&args.files, args.format, args.top, &mut out)
+    let write = |summary: &crate::summary::Summary,
+                 problems: &[crate::summary::InputProblem],
+                 out: &mut dyn Write| match args.format {
+        crate::cli::SummaryFormat::Table => crate::summary::write_table(summary, out, false),
+        crate::cli::SummaryFormat::Json => summary.write_json(out),
+        crate::cli::SummaryFormat::Html => {
+            let run = report::html::RunFacts {
+                command: "summary",
+                inputs: args
+                    .files
+                    .iter()
+                    .map(|f| f.as_os_str().as_encoded_bytes().to_vec())
+                    .collect(),
+                problems: problems.iter().map(ToString::to_string).collect(),
+                ..Default::default()
+            };
+            report::html::write_page(summary, &run, args.top, out)
+        }
+    };
+    let result = crate::summary::run(&args.files, &mut out, &write)
         .and_then(|()| out.flush().map_err(Into::into));
     match result {
         Ok(()) => EXIT_CLEAN,

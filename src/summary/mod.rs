@@ -39,7 +39,6 @@ pub use aggregate::{hour_text, ClassCounts, SecretSummary, Seen, StatusClass, Su
 pub use read::InputProblem;
 pub use table::write_table;
 
-use crate::cli::SummaryFormat;
 use crate::input::{DisplayPath, InputFile, Source};
 
 /// Why a summary could not be made, or was made without some of its input.
@@ -75,14 +74,18 @@ fn join_problems(list: &[InputProblem]) -> String {
         .join("\nlogleaks: ")
 }
 
+/// Writes a summary in one output format, given the problems met reading its inputs.
+pub type WriteSummary<'a> =
+    dyn Fn(&Summary, &[InputProblem], &mut dyn Write) -> io::Result<()> + 'a;
+
 /// `logleaks summary`: reads findings (or summaries) from `files` (or stdin: none, or `-`) and
-/// writes the summary in `format`. Every readable record is summarised even when some input is
-/// bad; the bad ones are then returned as [`SummaryError::Input`].
+/// hands the summary, with the problems met reading it, to `write` (the output format, chosen by
+/// the caller). Every readable record is summarised even when some input is bad; the bad ones
+/// are then returned as [`SummaryError::Input`].
 pub fn run(
     files: &[PathBuf],
-    format: SummaryFormat,
-    top: usize,
     out: &mut dyn Write,
+    write: &WriteSummary<'_>,
 ) -> Result<(), SummaryError> {
     if files.is_empty() && io::stdin().is_terminal() {
         return Err(SummaryError::NoInput);
@@ -97,22 +100,7 @@ pub fn run(
     for input in &inputs {
         read::read_input(input, &mut summary, &mut problems);
     }
-    let written = match format {
-        SummaryFormat::Table => table::write_table(&summary, out, false),
-        SummaryFormat::Json => summary.write_json(out),
-        SummaryFormat::Html => {
-            let run = crate::report::html::RunFacts {
-                command: "summary",
-                inputs: files
-                    .iter()
-                    .map(|f| f.as_os_str().as_encoded_bytes().to_vec())
-                    .collect(),
-                problems: problems.iter().map(ToString::to_string).collect(),
-                ..Default::default()
-            };
-            crate::report::html::write_page(&summary, &run, top, out)
-        }
-    };
+    let written = write(&summary, &problems, out);
     match written {
         // The reader of our output has gone (`logleaks summary … | head`): stop quietly.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
