@@ -138,6 +138,21 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub errors_json: Option<PathBuf>,
 
+    /// The endpoint of an S3-compatible store (MinIO, Ceph RGW, R2, a local server) for `s3://`
+    /// inputs, or of an emulator for `gs://` and `az://` (default for S3: `AWS_ENDPOINT_URL`).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Read `s3://`, `gs://` and `az://` inputs without credentials (public buckets).
+    #[arg(long)]
+    pub no_sign_request: bool,
+
+    /// With `--since`/`--until`, date-partitioned object listings (`…/YYYY/MM/DD/`, CloudFront's
+    /// `DIST.YYYY-MM-DD-HH.…` names) skip partitions further than this outside the window
+    /// (`12h`, `1d`, `0s`); logs are often delivered late.
+    #[arg(long, value_name = "SPAN", default_value = "1d", value_parser = span_parser)]
+    pub partition_slack: jiff::SignedDuration,
+
     /// Write the findings to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -478,4 +493,11 @@ fn log_type_parser() -> impl clap::builder::TypedValueParser<Value = crate::logf
     });
     clap::builder::PossibleValuesParser::new(values)
         .map(|name: String| LogType::from_name(&name).unwrap_or(LogType::Raw))
+}
+
+/// `--partition-slack`: a number and a unit (`s`, `m`, `h`, `d`, `w`).
+fn span_parser(text: &str) -> Result<jiff::SignedDuration, String> {
+    crate::filter::parse_span(text).ok_or_else(|| {
+        format!("`{text}` is not a length of time: write a number and a unit (30m, 12h, 1d)")
+    })
 }

@@ -179,27 +179,30 @@ pub fn parse_time(
             .map(|z| z.timestamp())
             .map_err(|e| e.to_string());
     }
-    if let Some(now) = now {
-        let split = text
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len());
-        let (number, unit) = text.split_at(split);
-        let seconds = match unit {
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            "d" => 86_400,
-            "w" => 604_800,
-            _ => 0,
-        };
-        if let (Ok(n), true) = (number.parse::<i64>(), seconds > 0) {
-            let span = SignedDuration::from_secs(n.saturating_mul(seconds));
-            return now.checked_sub(span).map_err(|e| e.to_string());
-        }
+    if let (Some(now), Some(span)) = (now, parse_span(text)) {
+        return now.checked_sub(span).map_err(|e| e.to_string());
     }
     Err(format!(
         "`{text}` is not a time: use RFC 3339 (2026-11-27T10:00:00Z), a date (2026-11-27) or a relative time (30m, 12h, 7d, 2w)"
     ))
+}
+
+/// A length of time written as a number and a unit: `30s`, `30m`, `12h`, `1d`, `2w`.
+pub fn parse_span(text: &str) -> Option<SignedDuration> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    let n = number.parse::<i64>().ok()?;
+    Some(SignedDuration::from_secs(n.saturating_mul(seconds)))
 }
 
 /// A time zone: an IANA name (`Europe/Berlin`, `UTC`) or a fixed offset from UTC (`+02:00`,

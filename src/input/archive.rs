@@ -169,6 +169,8 @@ pub fn read_input(
                 false => Box::new(file),
             }
         }
+        #[cfg(feature = "object-storage")]
+        Source::Object(object) => Box::new(object.open().map_err(ReadError::Open)?),
     };
     read_stream(input, raw, options, visit)
 }

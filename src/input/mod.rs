@@ -11,6 +11,7 @@ mod identity;
 mod lines;
 mod list;
 mod live;
+mod object;
 mod open;
 mod pump;
 mod shard;
@@ -30,6 +31,9 @@ pub use identity::FileId;
 pub use lines::{count_lines, Block, BlockReader, OwnedBlock, DEFAULT_BLOCK_SIZE, MAX_LINE_LEN};
 pub use list::{read_list, Separator};
 pub use live::{is_pause, starts_like_text, Live};
+#[cfg(feature = "object-storage")]
+pub use object::ObjectInput;
+pub use object::{ObjectOptions, ObjectUrl, Scheme, Window};
 pub use open::{open, open_reader, sniff_compression, Compression, Opened};
 pub use pump::{BlockBytes, BlockPump, CutLines, Next, Recycler, FIRST_BLOCK};
 pub use shard::Shard;
@@ -78,6 +82,9 @@ pub enum Source {
     Stdin,
     /// A file on disk.
     File(PathBuf),
+    /// An object in an object store.
+    #[cfg(feature = "object-storage")]
+    Object(ObjectInput),
 }
 
 /// One input to scan.

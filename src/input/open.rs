@@ -80,6 +80,8 @@ pub fn open(input: &InputFile) -> io::Result<Opened> {
     let raw: Box<dyn Read + Send> = match &input.source {
         Source::Stdin => Box::new(io::stdin()),
         Source::File(path) => Box::new(File::open(path)?),
+        #[cfg(feature = "object-storage")]
+        Source::Object(object) => Box::new(object.open()?),
     };
     open_reader(raw)
 }

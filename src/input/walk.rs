@@ -38,6 +38,8 @@ pub struct WalkOptions {
     pub own_outputs: Vec<(FileId, String)>,
     /// The name standard input gets in findings and messages (`--stdin-name`), instead of `-`.
     pub stdin_name: Option<PathBuf>,
+    /// How to reach object stores, for `s3://`, `gs://` and `az://` inputs.
+    pub objects: super::ObjectOptions,
 }
 
 impl WalkOptions {
@@ -77,7 +79,8 @@ impl WalkOptions {
         }
     }
 
-    fn matches(set: &GlobSet, relative: &Path) -> bool {
+    /// True when `relative` or its file name matches `set`.
+    pub(crate) fn matches(set: &GlobSet, relative: &Path) -> bool {
         set.is_match(relative) || relative.file_name().is_some_and(|name| set.is_match(name))
     }
 }
@@ -169,7 +172,19 @@ pub fn walk(paths: &[PathBuf], options: &WalkOptions) -> Vec<Walked> {
             )));
             continue;
         }
-        if let Some(why) = walk_named(path, &own, &mut out) {
+        let url = path.to_str().and_then(super::ObjectUrl::parse);
+        let why = match url {
+            Some(Ok(url)) => super::object::walk_url(&url, options, &mut out),
+            Some(Err(message)) => {
+                out.push(Walked::Error(WalkError {
+                    path: DisplayPath::new(path),
+                    message,
+                }));
+                None
+            }
+            None => walk_named(path, &own, &mut out),
+        };
+        if let Some(why) = why {
             nothing.push((
                 out.len(),
                 WalkError {

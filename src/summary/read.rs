@@ -83,7 +83,7 @@ impl Problems<'_> {
 pub fn read_input(input: &InputFile, summary: &mut Summary, problems: &mut Vec<InputProblem>) {
     let path = match input.source {
         Source::Stdin => "standard input".to_string(),
-        Source::File(_) => crate::printable::display_bytes(&input.display.as_bytes()),
+        _ => crate::printable::display_bytes(&input.display.as_bytes()),
     };
     let mut problems = Problems {
         path,
