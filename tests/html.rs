@@ -256,6 +256,10 @@ fn check_page(html: &str, summary: &BTreeMap<String, Value>, top: usize) -> Vec<
                 if let Some(first) = secret["first_seen"].as_str() {
                     assert!(text.contains(&format!("first seen{first}")), "{text}");
                 }
+                // The files, each with the first line the secret is on there.
+                for (file, line) in secret["first_lines"].as_object().unwrap() {
+                    assert!(text.contains(&format!("{file} (line {line})")), "{text}");
+                }
                 let clients = secret["clients"].as_object().unwrap().len();
                 assert!(text.contains(&format!("clients ({clients})")), "{text}");
                 // Its chart, when it has times, has marks adding up to its timed uses.

@@ -267,6 +267,8 @@ pub struct SecretSummary {
     hourly: BTreeMap<i64, ClassCounts>,
     /// Uses per host of the request's Referer.
     referer_hosts: BTreeMap<Text, u64>,
+    /// The first line it was found on, per file.
+    first_lines: BTreeMap<Text, u64>,
     /// The `details` of the latest finding, with object keys in sorted order.
     details: Map<String, Value>,
 }
@@ -400,6 +402,22 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// `first_lines`: `{"<file key>": line}`; absent reads as empty.
+    fn first_lines(&self, key: &str) -> Result<BTreeMap<Text, u64>, String> {
+        let mut lines = BTreeMap::new();
+        if self.optional(key).is_none() {
+            return Ok(lines);
+        }
+        for (k, v) in self.object(key)? {
+            let file = Text::from_key(k)
+                .ok_or_else(|| self.bad(format!("a key in \"{key}\" has bad base64")))?;
+            let line = self.count(key, v)?;
+            let slot = lines.entry(file).or_insert(line);
+            *slot = (*slot).min(line);
+        }
+        Ok(lines)
+    }
+
     /// `hourly`: `{"<hour, RFC 3339>": {"2xx": n, …}}`; absent reads as empty.
     fn hourly(&self, key: &str) -> Result<BTreeMap<i64, ClassCounts>, String> {
         let mut hourly = BTreeMap::new();
@@ -496,6 +514,14 @@ impl SecretSummary {
         };
         let (fingerprint, identity) = f.identity()?;
         let file = f.text("file")?;
+        let line = f
+            .optional("line")
+            .map(|v| {
+                v.as_u64()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| f.bad("\"line\" is not a positive integer"))
+            })
+            .transpose()?;
         let field = f.string("field")?;
         let seen = f.time("timestamp")?;
         let status = f
@@ -533,6 +559,7 @@ impl SecretSummary {
             count: 1,
             first_seen: seen.clone(),
             last_seen: seen,
+            first_lines: line.map(|n| (file.clone(), n)).into_iter().collect(),
             files: BTreeSet::from([file]),
             sources: f
                 .optional_string("source")?
@@ -594,6 +621,7 @@ impl SecretSummary {
             user_agents: f.text_counts("user_agents")?,
             hourly: f.hourly("hourly")?,
             referer_hosts: f.optional_text_counts("referer_hosts")?,
+            first_lines: f.first_lines("first_lines")?,
             details: canonical_map(f.object("details")?.clone()),
         })
     }
@@ -630,6 +658,10 @@ impl SecretSummary {
             add_class_counts(&mut self.hourly, hour, counts);
         }
         add_counts(&mut self.referer_hosts, other.referer_hosts);
+        for (file, line) in other.first_lines {
+            let slot = self.first_lines.entry(file).or_insert(line);
+            *slot = (*slot).min(line);
+        }
     }
 
     /// The fingerprint.
@@ -707,6 +739,11 @@ impl SecretSummary {
         &self.referer_hosts
     }
 
+    /// The first line it was found on, per file (files of findings without a line have none).
+    pub fn first_lines(&self) -> &BTreeMap<Text, u64> {
+        &self.first_lines
+    }
+
     /// Findings per user agent.
     pub fn user_agents(&self) -> &BTreeMap<Text, u64> {
         &self.user_agents
@@ -760,6 +797,7 @@ struct SummaryJson<'a> {
     user_agents: BTreeMap<String, u64>,
     hourly: BTreeMap<String, BTreeMap<&'static str, u64>>,
     referer_hosts: BTreeMap<String, u64>,
+    first_lines: BTreeMap<String, u64>,
     details: &'a Map<String, Value>,
 }
 
@@ -782,6 +820,7 @@ impl Serialize for SecretSummary {
             user_agents: keyed(&self.user_agents),
             hourly: hourly_json(&self.hourly),
             referer_hosts: keyed(&self.referer_hosts),
+            first_lines: keyed(&self.first_lines),
             details: &self.details,
         }
         .serialize(serializer)
@@ -963,7 +1002,8 @@ mod tests {
                 "statuses": {"200": 2, "403": 1}, "referer_statuses": {},
                 "user_agents": {"curl/8": 3},
                 "hourly": {"2025-11-27T08:00:00Z": {"4xx": 1}, "2025-11-27T09:00:00Z": {"2xx": 2}},
-                "referer_hosts": {"portal.example": 3}, "details": {},
+                "referer_hosts": {"portal.example": 3}, "first_lines": {"a.log": 1},
+                "details": {},
             })
         );
     }
@@ -1064,6 +1104,7 @@ mod tests {
             );
             f["fingerprint"] = json!(format!("{:016x}", i % 3));
             f["file"] = json!(format!("m{}/access.log", i % 2));
+            f["line"] = json!(1 + (i * 7) % 13);
             f["source"] = json!(format!("m{}", i % 2));
             if i % 5 == 0 {
                 f["rule"] = json!("stripe-secret-key");

@@ -19,8 +19,9 @@
 //!   `4xx`, `5xx`, `none`; zero counts left out): the class of the request's own status for
 //!   findings in the request, `none` for the others and for requests without a status. Findings
 //!   without a time are not in it. `referer_hosts` counts uses per host of the request's Referer.
-//!   Both are complete (never cut to a top N), so merging stays exact; summaries written before
-//!   them read as having none.
+//!   `first_lines` holds the first line it was found on in each file (keys as for `clients`).
+//!   All three are complete (never cut to a top N), so merging stays exact; summaries written
+//!   before them read as having none.
 //! - `details` is the `details` object of the latest finding (ties: the greater as JSON text).
 //! - Values that are not UTF-8 are `{"bytes": "<base64>"}` in lists, and `bytes:<base64>` as
 //!   keys of `clients` and `user_agents`; a string key that itself starts with `bytes:` or

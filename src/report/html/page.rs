@@ -203,6 +203,14 @@ impl Page {
         self.scrub.html(text.as_bytes())
     }
 
+    /// A file a secret was found in, with the first line it is on there.
+    fn file_and_line(&self, secret: &SecretSummary, file: &Text) -> String {
+        match secret.first_lines().get(file) {
+            Some(line) => format!("<code>{}</code> (line {line})", self.text(file)),
+            None => format!("<code>{}</code>", self.text(file)),
+        }
+    }
+
     fn head(&mut self, key: Option<&str>) {
         let key = key.map_or("not recorded".to_string(), |k| self.scrub.text(k));
         let _ = write!(
@@ -526,7 +534,7 @@ impl Page {
             .files()
             .iter()
             .take(30)
-            .map(|f| format!("<code>{}</code>", self.text(f)))
+            .map(|f| self.file_and_line(s, f))
             .collect();
         let more = s.files().len().saturating_sub(30);
         facts.push((
@@ -611,7 +619,12 @@ impl Page {
                 .iter()
                 .map(|(c, n)| format!("{} ×{n}", self.text(c)))
                 .collect();
-            let files: Vec<String> = s.files().iter().take(3).map(|f| self.text(f)).collect();
+            let files: Vec<String> = s
+                .files()
+                .iter()
+                .take(3)
+                .map(|f| self.file_and_line(s, f))
+                .collect();
             let action = actions(s, &self.scrub)
                 .into_iter()
                 .next()
