@@ -2,7 +2,7 @@
 """Writes a logleaks summary (`summary --format json`, schema 2) of a large made-up incident to
 stdout, for scripts/html-report-bench.sh: SECRETS secrets (default 10,000) whose counts add up to
 exactly FINDINGS findings (default 10,000,000), used over two weeks from up to 50 clients each, on
-40 machines, with every status class, referer hosts and expiry facts. Deterministic (seeded)."""
+40 machines, with every status class, referer hosts, first lines and expiry facts. Deterministic (seeded)."""
 
 import json
 import random
@@ -86,6 +86,10 @@ for i, count in enumerate(counts):
         "user_agents": {"curl/8.5.0": count},
         "hourly": hourly,
         "referer_hosts": {f"portal{i % 9}.example": 1} if i % 5 == 0 else {},
+        "first_lines": {
+            f"m{machine:02d}/var/log/nginx/access.log": 1 + rng.randrange(5_000_000),
+            f"m{machine:02d}/var/log/nginx/access.log.{1 + i % 7}.gz": 1 + rng.randrange(5_000_000),
+        },
         "details": details,
     }
     out.write(("," if i else "") + json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
