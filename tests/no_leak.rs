@@ -453,3 +453,35 @@ fn the_html_report_never_shows_a_secret_even_with_show_secrets() {
         );
     }
 }
+
+#[test]
+fn the_referer_host_never_shows_a_secret() {
+    // A token as the first label of the referring page's host.
+    let token = "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";
+    let dir = tempdir();
+    let log = write(
+        dir.path(),
+        "referer.log",
+        format!("203.0.113.7 - - [27/Nov/2026:10:00:00 +0000] \"GET /x HTTP/1.1\" 200 5 \"https://{token}.pages.example/p\" \"curl/8.5.0\"\n"),
+    );
+    let log = path_str(&log);
+    let secrets = vec![token.as_bytes().to_vec()];
+    let jsonl = scan(["--format", "jsonl", log]);
+    assert_run_leaks_nothing("jsonl", &jsonl, &secrets);
+    assert_eq!(
+        jsonl.findings()[0]["referer_host"],
+        "ghp_…e4r1.pages.example",
+        "the host is kept, its secret masked"
+    );
+    for format in ["json", "sarif", "summary", "html"] {
+        let run = scan(["--format", format, log]);
+        assert_run_leaks_nothing(&format!("--format {format}"), &run, &secrets);
+    }
+    let summary = write(dir.path(), "f.jsonl", &jsonl.stdout);
+    let json = run(logleaks().args(["summary", "--format", "json", path_str(&summary)]));
+    json.assert_code(0);
+    assert_no_leak("summary --format json", &json.stdout, &secrets);
+    assert!(json
+        .out()
+        .contains(r#""referer_hosts":{"ghp_…e4r1.pages.example":1}"#));
+}
