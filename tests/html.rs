@@ -252,6 +252,7 @@ fn check_page(html: &str, summary: &BTreeMap<String, Value>, top: usize) -> Vec<
         match e.name.as_str() {
             "article" => {
                 sections += 1;
+                let clients = secret["clients"].as_object().unwrap().len();
                 assert!(text.contains(&format!("requests{count}")), "{fp}: {text}");
                 if let Some(first) = secret["first_seen"].as_str() {
                     assert!(text.contains(&format!("first seen{first}")), "{text}");
@@ -260,7 +261,6 @@ fn check_page(html: &str, summary: &BTreeMap<String, Value>, top: usize) -> Vec<
                 for (file, line) in secret["first_lines"].as_object().unwrap() {
                     assert!(text.contains(&format!("{file} (line {line})")), "{text}");
                 }
-                let clients = secret["clients"].as_object().unwrap().len();
                 assert!(text.contains(&format!("clients ({clients})")), "{text}");
                 // Its chart, when it has times, has marks adding up to its timed uses.
                 let timed: u64 = secret["hourly"]
@@ -274,6 +274,26 @@ fn check_page(html: &str, summary: &BTreeMap<String, Value>, top: usize) -> Vec<
                     .iter()
                     .find(|c| c.attr("id") == Some(&format!("s-{fp}-chart-t")));
                 assert_eq!(chart.is_some(), timed > 0, "{fp}: chart");
+                // Its requests by client: one bar per client shown (at most ten).
+                let bars = elements.iter().find(|c| {
+                    c.name == "svg"
+                        && c.attr("aria-labelledby")
+                            .is_some_and(|l| l.starts_with(&format!("s-{fp}-clients-t")))
+                });
+                match bars {
+                    Some(svg) => {
+                        let n = elements
+                            .iter()
+                            .filter(|m| {
+                                m.has_class("kbar")
+                                    && m.inner.start > svg.inner.start
+                                    && m.inner.end <= svg.inner.end
+                            })
+                            .count();
+                        assert_eq!(n, clients.min(10), "{fp}: client bars");
+                    }
+                    None => assert_eq!(clients, 0, "{fp}: no client chart"),
+                }
             }
             "tr" => {
                 let cells: Vec<&Element> = elements

@@ -582,6 +582,23 @@ impl Page {
             }
             self.html.push_str("</table></details>\n");
         }
+        if !clients.is_empty() {
+            let rows: Vec<(String, u64)> =
+                clients.iter().map(|(c, n)| (self.text(c), *n)).collect();
+            let shown = escape(&shown_secret(s));
+            self.html.push_str("<div class=\"scroll\">");
+            self.html.push_str(&svg::bars(
+                &format!("{id}-clients"),
+                &format!("Requests carrying {shown} by client"),
+                &format!(
+                    "The {} of {} clients with the most requests; the clients fact above lists the same counts.",
+                    clients.len(),
+                    s.clients().len()
+                ),
+                &rows,
+            ));
+            self.html.push_str("</div>\n");
+        }
         self.html
             .push_str("<p><strong>Recommended action</strong></p><ul class=\"action\">");
         for action in actions(s, &self.scrub) {

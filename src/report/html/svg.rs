@@ -202,6 +202,36 @@ pub fn uses_over_time(
     svg
 }
 
+/// Horizontal bars, one per labelled count (a secret's requests by client), longest first as
+/// given; labels are HTML-escaped already.
+pub fn bars(id: &str, title: &str, desc: &str, rows: &[(String, u64)]) -> String {
+    const LEFT: usize = 170;
+    const BAR: usize = 300;
+    const ROW: usize = 16;
+    let height = ROW * rows.len().max(1) + 4;
+    let width = LEFT + BAR + 70;
+    let peak = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let mut svg = String::with_capacity(300 + rows.len() * 200);
+    let _ = write!(
+        svg,
+        r#"<svg class="chart bars" role="img" aria-labelledby="{id}-t {id}-d" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>"#
+    );
+    for (i, (label, n)) in rows.iter().enumerate() {
+        let y = i * ROW + 2;
+        let w = (*n as f64 / peak as f64 * BAR as f64).max(1.0);
+        let _ = write!(
+            svg,
+            r#"<text class="lane" x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect class="mark kbar" x="{LEFT}" y="{y}" width="{w:.1}" height="{h}"><title>{label}: {n}</title></rect><text class="axis" x="{nx:.1}" y="{ty}">{n}</text>"#,
+            lx = LEFT - 6,
+            ty = y + ROW - 5,
+            h = ROW - 4,
+            nx = LEFT as f64 + w + 4.0,
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +263,20 @@ mod tests {
         assert!(svg.contains(r#"aria-labelledby="tl-t tl-d""#));
         assert!(svg.contains(r#"<title id="tl-t">Timeline</title>"#));
         assert!(svg.contains("2025-02-18 10:00Z"), "{svg}");
+    }
+
+    #[test]
+    fn client_bars_are_as_long_as_their_share_of_the_largest() {
+        let svg = bars(
+            "c",
+            "Requests by client",
+            "d",
+            &[("203.0.113.9".into(), 4), ("198.51.100.4".into(), 1)],
+        );
+        assert_eq!(svg.matches("<rect class=\"mark kbar\"").count(), 2);
+        assert!(svg.contains(r#"width="300.0""#), "{svg}");
+        assert!(svg.contains(r#"width="75.0""#), "{svg}");
+        assert!(svg.contains("<title>198.51.100.4: 1</title>"), "{svg}");
     }
 
     #[test]
