@@ -130,6 +130,9 @@ fn scan_command(args: ScanArgs) -> i32 {
             count_files(&walked)
         );
     }
+    if args.list_inputs {
+        return list_inputs(&walked, problems);
+    }
     let input_hashes = if args.hash_inputs {
         hash_inputs(&walked)
     } else {
@@ -247,6 +250,65 @@ fn scan_command(args: ScanArgs) -> i32 {
     }
     let errors = summary.errors + u64::from(sink.problems_failed);
     exit_code(&args.fail_on, sink.shown, errors)
+}
+
+/// `scan --list-inputs`: the inputs a scan would read, one JSON object per line on stdout
+/// (`{"input", "size"}`), problems on stderr and in `--errors-json`; nothing is read.
+fn list_inputs(
+    walked: &[input::Walked],
+    mut problems: Option<report::ProblemsWriter<BufWriter<File>>>,
+) -> i32 {
+    #[derive(serde::Serialize)]
+    struct Listed {
+        input: report::Bytes,
+        size: Option<u64>,
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut code = EXIT_CLEAN;
+    for w in walked {
+        let written = match w {
+            input::Walked::File(file) => {
+                let listed = Listed {
+                    input: report::Bytes(file.display.as_bytes().into_owned()),
+                    size: file.size,
+                };
+                serde_json::to_writer(&mut out, &listed)
+                    .map_err(io::Error::from)
+                    .and_then(|()| out.write_all(b"\n"))
+            }
+            input::Walked::Skipped(_) => Ok(()),
+            input::Walked::Error(e) => {
+                code = EXIT_ERROR;
+                let name = e.path.as_bytes();
+                error(format!("{}: {}", report::display_bytes(&name), e.message));
+                if let Some(writer) = &mut problems {
+                    if let Err(failed) = writer.problem(&name, &e.message) {
+                        error(format!(
+                            "cannot write the errors file (--errors-json): {failed}"
+                        ));
+                        problems = None;
+                    }
+                }
+                Ok(())
+            }
+        };
+        match written {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return code,
+            Err(e) => {
+                error(format!("standard output: {e}"));
+                return EXIT_ERROR;
+            }
+        }
+    }
+    match out.flush() {
+        Ok(()) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            error(format!("standard output: {e}"));
+            EXIT_ERROR
+        }
+    }
 }
 
 /// The inputs to read among `walked`, as "N files".

@@ -138,6 +138,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub errors_json: Option<PathBuf>,
 
+    /// Scan nothing: print the inputs a scan would read (after `--glob`, `--exclude`,
+    /// `--shard` and date-partition narrowing), one JSON object per line, `{"input", "size"}`,
+    /// for a job runner that deals them out (see `contrib/spark/`).
+    #[arg(long)]
+    pub list_inputs: bool,
+
     /// The endpoint of an S3-compatible store (MinIO, Ceph RGW, R2, a local server) for `s3://`
     /// inputs, or of an emulator for `gs://` and `az://` (default for S3: `AWS_ENDPOINT_URL`).
     #[arg(long, value_name = "URL")]

@@ -361,3 +361,48 @@ fn errors_json_lists_every_input_problem_once_with_its_kind() {
         run.stderr
     );
 }
+
+#[test]
+fn list_inputs_prints_what_a_scan_would_read_and_reads_nothing() {
+    let dir = tempdir();
+    let root = dir.path().join("logs");
+    let files = tree(&root, 5);
+    let gone = dir.path().join("gone.log");
+    let errors = dir.path().join("errors.jsonl");
+    let run = scan([
+        path_str(&root),
+        path_str(&gone),
+        "--list-inputs",
+        "--glob",
+        "*.log",
+        "--errors-json",
+        path_str(&errors),
+    ]);
+    run.assert_no_panic().assert_code(2);
+    let listed = run.findings();
+    let mut expected: Vec<(String, u64)> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .map(|p| (p.display().to_string(), std::fs::metadata(p).unwrap().len()))
+        .collect();
+    expected.sort();
+    let got: Vec<(String, u64)> = listed
+        .iter()
+        .map(|l| (s(l, "input").to_string(), n(l, "size")))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(
+        !run.stderr.contains(" finding"),
+        "nothing was scanned: {}",
+        run.stderr
+    );
+    let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0]["kind"], "not_found");
+    // The listing read back with --files-from scans the same as the walk.
+    let names: String = got.iter().map(|(name, _)| format!("{name}\n")).collect();
+    let list = write(dir.path(), "list.txt", names);
+    let by_list = scan_shown(["--files-from", path_str(&list)]);
+    let by_walk = scan_shown([path_str(&root), "--glob", "*.log"]);
+    assert_eq!(keys(&by_list.findings()), keys(&by_walk.findings()));
+}
