@@ -86,3 +86,39 @@ impl Read for ObjectReader {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(store: &Arc<object_store::memory::InMemory>, key: &str) -> ObjectInput {
+        ObjectInput {
+            store: store.clone(),
+            key: Key::from(key),
+            url: format!("s3://bucket/{key}"),
+        }
+    }
+
+    #[test]
+    fn an_object_streams_whole_and_one_deleted_after_listing_is_not_found() {
+        let store = Arc::new(object_store::memory::InMemory::new());
+        let body: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let rt = runtime().unwrap();
+        rt.block_on(store.put(&Key::from("logs/a.log"), body.clone().into()))
+            .unwrap();
+        let mut read = Vec::new();
+        object(&store, "logs/a.log")
+            .open()
+            .unwrap()
+            .read_to_end(&mut read)
+            .unwrap();
+        assert_eq!(read, body);
+
+        let listed = object(&store, "logs/a.log");
+        rt.block_on(store.delete(&listed.key)).unwrap();
+        let Err(gone) = listed.open() else {
+            panic!("a deleted object opened")
+        };
+        assert!(gone.to_string().starts_with("not found: "), "{gone}");
+    }
+}
