@@ -49,6 +49,16 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
+        Command::PackageFiles(args) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match crate::package_files::write(command, &args.out_dir) {
+                Ok(()) => EXIT_CLEAN,
+                Err(e) => {
+                    error(e);
+                    EXIT_ERROR
+                }
+            }
+        }
     }
 }
 

@@ -41,6 +41,10 @@ before the end (`logleaks redact big.log | head`), as for a tool ended by SIGPIP
     /// Print the man page (roff), for packagers.
     #[command(hide = true)]
     Man,
+    /// Write every man page and the bash, zsh and fish completion scripts into DIR, for
+    /// packagers.
+    #[command(hide = true)]
+    PackageFiles(PackageFilesArgs),
 }
 
 /// A severity on the command line.
@@ -456,6 +460,14 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Arguments of the hidden `logleaks package-files`.
+#[derive(Debug, Args)]
+pub struct PackageFilesArgs {
+    /// Where to write `man/*.1` and `completions/*` (created when missing).
+    #[arg(value_name = "DIR")]
+    pub out_dir: PathBuf,
 }
 
 /// Arguments of `logleaks rules`.

@@ -22,6 +22,7 @@ pub mod input;
 pub mod inspect;
 pub mod logformat;
 pub mod meta;
+pub mod package_files;
 pub mod printable;
 pub mod redact;
 pub mod report;

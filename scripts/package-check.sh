@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Builds the Debian package (dist profile) and checks it without installing it on this machine:
+# the package is extracted with dpkg-deb -x into a temporary root, and everything in it is run or
+# read from there. Run by .ci/run; each step prints its time. Needs dpkg-deb, systemd-analyze
+# (installed with apt-get when missing) and cargo-deb (installed with cargo when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=${CARGO_TARGET_DIR:-target}
+case $target in /*) ;; *) target="$PWD/$target" ;; esac
+step_started=$SECONDS
+step() {
+    echo "package-check: $1 ($((SECONDS - step_started)) s since the last step)"
+    step_started=$SECONDS
+}
+die() {
+    echo "package-check: FAILED: $*" >&2
+    exit 1
+}
+
+# --- Tools ---------------------------------------------------------------------------------------
+if ! cargo deb --version >/dev/null 2>&1; then
+    echo "package-check: installing cargo-deb"
+    cargo install --locked cargo-deb
+    step "cargo-deb installed"
+fi
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+    echo "package-check: installing systemd (for systemd-analyze)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null \
+        || die "systemd-analyze is missing and apt-get could not install systemd"
+    step "systemd installed"
+fi
+
+# --- Build: one dist build serves the package and every check below ------------------------------
+deb=$(scripts/build-deb.sh)
+step "packaged $(basename "$deb") ($(stat -c %s "$deb") bytes)"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+dpkg-deb -x "$deb" "$root"
+dpkg-deb -I "$deb" >"$root/control.txt"
+bin="$root/usr/bin/logleaks"
+
+# --- Contents and control data -------------------------------------------------------------------
+for file in usr/bin/logleaks usr/share/man/man1/logleaks.1.gz \
+    usr/share/bash-completion/completions/logleaks usr/share/zsh/vendor-completions/_logleaks \
+    usr/share/fish/vendor_completions.d/logleaks.fish etc/logleaks/logleaks.toml \
+    usr/share/doc/logleaks/examples/logleaks.toml usr/share/doc/logleaks/README.md \
+    usr/share/doc/logleaks/copyright usr/lib/systemd/system/logleaks.service \
+    usr/lib/systemd/system/logleaks.timer usr/lib/sysusers.d/logleaks.conf \
+    usr/libexec/logleaks/scheduled-scan; do
+    [ -f "$root/$file" ] || die "the package has no /$file"
+done
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/logleaks/logleaks.toml \
+    || die "/etc/logleaks/logleaks.toml is not a conffile"
+grep -q '^ Depends:.*libc6' "$root/control.txt" || die "no libc6 dependency: $(cat "$root/control.txt")"
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst | grep -q 'systemd-sysusers' \
+    || die "postinst does not create the logleaks user"
+step "contents checked"
+
+# --- The packaged binary on the fixtures ---------------------------------------------------------
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+[ "$("$bin" --version)" = "logleaks $version" ] || die "packaged --version: $("$bin" --version)"
+status=0
+"$bin" scan --config "$root/etc/logleaks/logleaks.toml" --format jsonl --now 2025-11-27 \
+    --no-progress fixtures/ >"$root/findings.jsonl" 2>"$root/stderr.txt" || status=$?
+[ "$status" = 1 ] || die "packaged scan of fixtures/ exited $status: $(cat "$root/stderr.txt")"
+expected=$(grep -c '^| `' fixtures/README.md)
+found=$(wc -l <"$root/findings.jsonl")
+[ "$found" = "$expected" ] || die "packaged scan found $found findings, fixtures/README.md lists $expected"
+grep -q "using config $root/etc/logleaks/logleaks.toml (0 custom rules)" "$root/stderr.txt" \
+    || die "the shipped config was not used as it is: $(cat "$root/stderr.txt")"
+# The sample config loads with every example uncommented, and its example rule is listed.
+sed -e '/^##/d' -e 's/^# //' "$root/usr/share/doc/logleaks/examples/logleaks.toml" >"$root/uncommented.toml"
+"$bin" rules --config "$root/uncommented.toml" | grep -q acme-internal-key \
+    || die "the sample config with its examples uncommented is refused"
+step "packaged binary scanned fixtures/ ($found findings)"
+
+# --- Man pages: every subcommand and every flag that --help lists --------------------------------
+subcommands=$("$bin" --help | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ && $1 != "help" {print $1}')
+[ -n "$subcommands" ] || die "no subcommand in --help"
+flags_of() { "$bin" "$@" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u; }
+man_text() { zcat "$root/usr/share/man/man1/$1.1.gz" | sed 's/\\-/-/g'; }
+for flag in $(flags_of); do
+    man_text logleaks | grep -qF -- "$flag" || die "logleaks.1 lacks $flag"
+done
+for sub in $subcommands; do
+    man_text logleaks | grep -qw -- "$sub" || die "logleaks.1 does not list $sub"
+    page="$root/usr/share/man/man1/logleaks-$sub.1.gz"
+    [ -f "$page" ] || die "no man page logleaks-$sub.1"
+    for flag in $(flags_of "$sub"); do
+        man_text "logleaks-$sub" | grep -qF -- "$flag" || die "logleaks-$sub.1 lacks $flag"
+    done
+done
+step "man pages list every subcommand and flag ($(echo "$subcommands" | wc -w) subcommands)"
+
+# --- Completions: every subcommand -------------------------------------------------------------
+# bash: run the completion function as bash would for `logleaks <TAB>` and `logleaks scan --<TAB>`.
+bash_complete() {
+    bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"
+        COMP_POINT=${#COMP_LINE}; _logleaks logleaks "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+        printf "%s\n" "${COMPREPLY[@]}"' complete \
+        "$root/usr/share/bash-completion/completions/logleaks" "$@"
+}
+offered=$(bash_complete logleaks "")
+for sub in $subcommands; do
+    grep -qx -- "$sub" <<<"$offered" || die "bash completion does not offer $sub: $offered"
+    grep -qw -- "$sub" "$root/usr/share/zsh/vendor-completions/_logleaks" || die "zsh completion lacks $sub"
+    grep -q -- "-a \"$sub\"" "$root/usr/share/fish/vendor_completions.d/logleaks.fish" \
+        || die "fish completion lacks $sub"
+done
+bash_complete logleaks scan --sh | grep -qx -- --show-secrets || die "bash does not complete scan --show-secrets"
+step "completions offer every subcommand"
+
+# --- systemd units ------------------------------------------------------------------------------
+# verify checks that ExecStart exists on this machine: run it in a private mount namespace where
+# /usr/libexec is the package's (nothing is installed here).
+unshare_flags=(--mount)
+[ "$(id -u)" = 0 ] || unshare_flags+=(--map-root-user)
+units="$root/usr/lib/systemd/system"
+unshare "${unshare_flags[@]}" bash -c '
+    set -euo pipefail
+    root=$1 units=$2
+    mount --bind "$root/usr/libexec" /usr/libexec
+    systemd-analyze verify --man=no "$units/logleaks.service" "$units/logleaks.timer"
+    # The hardening stays where it is: "exposure" 0.9 today; fail if it rises above 2.
+    systemd-analyze security --offline=true --threshold=20 --no-pager "$units/logleaks.service" | tail -n 1
+' verify "$root" "$units" || die "systemd-analyze rejects the units"
+grep -q -- '--state /var/lib/logleaks/state.json\|--state "$state_dir/state.json"' \
+    "$root/usr/libexec/logleaks/scheduled-scan" || die "scheduled scan is not incremental"
+systemd-sysusers --dry-run --root="$root" "$root/usr/lib/sysusers.d/logleaks.conf" 2>&1 \
+    | tee "$root/sysusers.txt" | grep -q "logleaks" || die "sysusers.d: $(cat "$root/sysusers.txt")"
+step "systemd units and sysusers.d verified"
+
+# --- crates.io --------------------------------------------------------------------------------
+cargo publish --locked --dry-run
+step "cargo publish --dry-run"
+
+# --- The GitHub Action's script -----------------------------------------------------------------
+LOGLEAKS="$bin" scripts/action-check.sh
+step "action script checked"
+echo "package-check: all checks passed"
