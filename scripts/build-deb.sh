@@ -9,6 +9,8 @@ target=${CARGO_TARGET_DIR:-target}
 cargo build --locked --profile dist >&2
 rm -rf "$target/dist/package-files"
 "$target/dist/logleaks" package-files "$target/dist/package-files"
+# Debian ships man pages compressed (cargo-deb leaves built files as they are).
+gzip -9n "$target/dist/package-files/man/"*.1
 rm -f "$target"/debian/logleaks_*.deb
 cargo deb --locked --no-build --profile dist --output "$target/debian/" >&2
 ls "$target"/debian/logleaks_*.deb
