@@ -559,7 +559,7 @@ fn a_file_growing_while_it_is_redacted_is_refused_not_truncated() {
     let mut rng = Rng::new(7);
     let mut i = 0u64;
     while content.len() < 16 << 20 {
-        let line = if i % 100 == 0 {
+        let line = if i.is_multiple_of(100) {
             combined_line(&format!("/p?api_key={}", rng.hex32()))
         } else {
             combined_line(&format!("/static/app.js?v={i}"))
@@ -845,7 +845,7 @@ fn an_interrupted_in_place_run_leaves_the_old_or_the_new_file_and_no_temporary()
     let mut content = Vec::new();
     let mut i = 0u64;
     while content.len() < 12 << 20 {
-        let target = if i % 50 == 0 {
+        let target = if i.is_multiple_of(50) {
             format!("/p?api_key=d4d3fd81b6ee7b3bb1c863e2601a{:04}", i % 10_000)
         } else {
             format!("/static/app.js?v={i}")

@@ -39,7 +39,7 @@ impl Mask {
     /// a credential was already masked.
     pub fn is_mask_only(&self, bytes: &[u8]) -> bool {
         !bytes.is_empty()
-            && bytes.len() % self.0.len() == 0
+            && bytes.len().is_multiple_of(self.0.len())
             && bytes.chunks(self.0.len()).all(|c| c == self.0.as_slice())
     }
 }
