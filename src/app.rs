@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use std::path::{Path, PathBuf};
 
@@ -92,6 +92,10 @@ fn scan_command(args: ScanArgs) -> i32 {
         Some(_) => Stdout::File,
         None => Stdout::detect(),
     };
+    if let Some(refusal) = watch_refusal(&args, &setup.paths) {
+        error(refusal);
+        return EXIT_ERROR;
+    }
     let parameters = setup.parameters(&args);
     let mut walk_options = setup.walk_options;
     if let Some(path) = &args.report {
@@ -129,6 +133,7 @@ fn scan_command(args: ScanArgs) -> i32 {
                 return EXIT_ERROR;
             }
         },
+        None if args.watch => Some(scan::Tracker::new(crate::state::StateFile::in_memory())),
         None => None,
     };
     let mut walked = input::walk(&setup.paths, &walk_options);
@@ -148,7 +153,10 @@ fn scan_command(args: ScanArgs) -> i32 {
     } else {
         Vec::new()
     };
-    let progress = Progress::new(&walked, !args.no_progress && io::stderr().is_terminal());
+    let progress = Progress::new(
+        &walked,
+        !args.no_progress && !args.watch && io::stderr().is_terminal(),
+    );
     let out: Box<dyn Write> = match &args.report {
         Some(path) => match File::create(path) {
             Ok(f) => Box::new(BufWriter::with_capacity(256 * 1024, f)),
@@ -194,7 +202,8 @@ fn scan_command(args: ScanArgs) -> i32 {
         shown: [0; 4],
         progress,
         flush_each: args.line_buffered,
-        flush_when_idle: args.line_buffered || stdout.is_read_live(),
+        flush_when_idle: args.line_buffered || args.watch || stdout.is_read_live(),
+        live_now: args.now.as_deref() == Some("live"),
         on_the_terminal_of_stderr: stdout == Stdout::Terminal && io::stderr().is_terminal(),
         problems,
         problems_path: args.errors_json.clone(),
@@ -217,6 +226,21 @@ fn scan_command(args: ScanArgs) -> i32 {
         formats: setup.formats.clone(),
     };
     let scanned = match &mut tracker {
+        Some(tracker) if args.watch => {
+            let settings = crate::watch::WatchOptions {
+                poll_interval: args.poll_interval.unwrap_or(Duration::from_secs(1)),
+            };
+            let paths = &setup.paths;
+            crate::watch::watch(
+                paths,
+                &walk_options,
+                &setup.detector,
+                &options,
+                tracker,
+                &mut sink,
+                &settings,
+            )
+        }
         Some(tracker) => tracker.pass(walked, &setup.detector, &options, &mut sink),
         None => scan::run(walked, &setup.detector, &options, &mut sink),
     };
@@ -360,6 +384,27 @@ fn hash_inputs(walked: &[input::Walked]) -> Vec<report::html::InputHash> {
         .collect()
 }
 
+/// Why `scan --watch` cannot run with these arguments, if it cannot.
+fn watch_refusal(args: &ScanArgs, paths: &[PathBuf]) -> Option<String> {
+    use report::Format;
+    if !args.watch {
+        return None;
+    }
+    if !matches!(args.format, Format::Table | Format::Jsonl) {
+        return Some(format!(
+            "--watch writes each finding as it comes: use --format table or jsonl (--format {} is written at the end)",
+            format!("{:?}", args.format).to_lowercase()
+        ));
+    }
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return Some(
+            "--watch follows files and directories, not standard input (pipe into `logleaks scan --format jsonl` instead)"
+                .into(),
+        );
+    }
+    None
+}
+
 /// Everything a scan needs that comes from the command line and the config file.
 struct ScanSetup {
     paths: Vec<PathBuf>,
@@ -426,6 +471,7 @@ impl ScanSetup {
             .map(|name| filter::parse_timezone(name).map_err(|e| format!("--timezone {e}")))
             .transpose()?;
         let now = match &args.now {
+            Some(text) if text == "live" && args.watch => jiff::Timestamp::now(),
             Some(text) => filter::parse_time(text, None, timezone.as_ref())
                 .map_err(|e| format!("--now: {e}"))?,
             None => jiff::Timestamp::now(),
@@ -703,6 +749,8 @@ struct ReportSink<'w> {
     flush_when_idle: bool,
     /// Findings go to the terminal that stderr shows too.
     on_the_terminal_of_stderr: bool,
+    /// `--now live`: expiry facts against the clock when each finding is reported.
+    live_now: bool,
     /// `--errors-json`: where input problems are also written.
     problems: Option<report::ProblemsWriter<BufWriter<File>>>,
     /// The path of `--errors-json`, for messages.
@@ -713,6 +761,9 @@ struct ReportSink<'w> {
 
 impl Sink for ReportSink<'_> {
     fn finding(&mut self, mut finding: Finding) -> io::Result<()> {
+        if self.live_now {
+            self.filter.now = Some(jiff::Timestamp::now());
+        }
         if !self.filter.keep(&mut finding) {
             return Ok(());
         }

@@ -260,7 +260,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "TZ", allow_hyphen_values = true)]
     pub timezone: Option<String>,
 
-    /// The "now" used for expiry facts and relative times (default: when the scan starts).
+    /// The "now" used for expiry facts and relative times (default: when the scan starts);
+    /// `live` with `--watch`: the clock when each finding is reported.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
 
@@ -277,6 +278,19 @@ pub struct ScanArgs {
     /// tests).
     #[arg(long, hide = true, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub block_size: Option<u64>,
+
+    /// Keep reading the files after the scan, like `tail -F`: each finding is written as soon as
+    /// its line is complete, across rotation (rename and create, copytruncate), and files that
+    /// appear under a watched directory or match `--glob` are picked up. Ends on Ctrl-C or
+    /// SIGTERM with the closing summary. Only `--format table` or `jsonl`.
+    #[arg(long)]
+    pub watch: bool,
+
+    /// With `--watch`: the longest time between two looks at the files (`1s`, `250ms`, `2m`;
+    /// default 1s). Changes are seen at once through inotify; where it is not available (some
+    /// network file systems), only this often.
+    #[arg(long, value_name = "DURATION", requires = "watch", value_parser = parse_interval)]
+    pub poll_interval: Option<std::time::Duration>,
 
     /// Remember in FILE how far each log file was read, and read only what was added since the
     /// last run (cron): files are known by device, inode and their first bytes, so the rest of
@@ -518,4 +532,26 @@ fn span_parser(text: &str) -> Result<jiff::SignedDuration, String> {
     crate::filter::parse_span(text).ok_or_else(|| {
         format!("`{text}` is not a length of time: write a number and a unit (30m, 12h, 1d)")
     })
+}
+
+/// `--poll-interval`: a number with `ms`, `s` or `m` (seconds without a unit), from 10 ms to an
+/// hour.
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text}: not a duration (e.g. 1s, 250ms, 2m)"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        _ => return Err(format!("{text}: unknown unit {unit:?} (ms, s or m)")),
+    };
+    if !(0.01..=3600.0).contains(&seconds) {
+        return Err(format!("{text}: give 10ms to 60m"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }

@@ -31,3 +31,4 @@ pub mod scan;
 pub mod search;
 pub mod state;
 pub mod summary;
+pub mod watch;

@@ -61,6 +61,12 @@ impl Tracker {
         Ok(summary)
     }
 
+    /// Writes out `sink` and commits what was read so far (a pass that was stopped).
+    pub fn finish(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        sink.flush()?;
+        self.commit()
+    }
+
     /// Writes the state now (after the findings before it were written out).
     fn commit(&mut self) -> io::Result<()> {
         self.last_commit = Instant::now();
@@ -109,6 +115,6 @@ impl Sink for Tracking<'_> {
             self.sink.flush()?;
             self.tracker.commit()?;
         }
-        Ok(())
+        self.sink.reached(mark)
     }
 }

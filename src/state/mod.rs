@@ -262,6 +262,13 @@ impl StateFile {
 
     /// Records how far a file has been read.
     pub fn record(&mut self, mark: &ReadMark) {
+        let path = mark.path.path().to_string_lossy();
+        let unchanged = self.entries.iter().any(|e| {
+            e.key() == (mark.id, &mark.fingerprint) && e.position == mark.position && e.path == path
+        });
+        if unchanged {
+            return;
+        }
         let replaced = |e: &Entry| {
             e.key() == (mark.id, &mark.fingerprint)
                 || mark
@@ -271,7 +278,7 @@ impl StateFile {
         };
         self.entries.retain(|e| !replaced(e));
         self.entries.push(Entry {
-            path: mark.path.path().to_string_lossy().into_owned(),
+            path: path.into_owned(),
             device: mark.id.dev(),
             inode: mark.id.ino(),
             fingerprint: mark.fingerprint.clone(),
