@@ -355,3 +355,46 @@ fn a_real_nginx_log_is_followed_across_reopen() {
     assert!(stderr.contains("logleaks: 4 findings"), "{stderr}");
     drop(server);
 }
+
+/// At-least-once: a watch with `--state` killed with SIGKILL after its state was committed, and
+/// a run after it, report every leak, and repeat nothing that came before the commit.
+#[test]
+fn a_run_killed_after_a_commit_skips_nothing_and_repeats_nothing_before_it() {
+    let dir = tempdir();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let log = logs.join("access.log");
+    let state = dir.path().join("state.json");
+    append(&log, &leak(1));
+    let watch = Watch::start(
+        &[logs.as_os_str(), "--state".as_ref(), state.as_os_str()],
+        &[],
+    );
+    assert_eq!(watch.next("the initial scan"), found("access.log", 1, 1));
+    append(&log, &leak(2));
+    assert_eq!(watch.next("an appended line"), found("access.log", 2, 2));
+    // Wait for the commit that covers both lines (at least every second, and after each pass).
+    let size = std::fs::metadata(&log).unwrap().len();
+    let committed = (0..600).any(|_| {
+        let offset = std::fs::read(&state)
+            .ok()
+            .and_then(|text| serde_json::from_slice::<Value>(&text).ok())
+            .and_then(|json| json["files"][0]["offset"].as_u64());
+        if offset == Some(size) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        false
+    });
+    assert!(committed, "the state file records both lines");
+    let (code, _) = watch.stop(libc::SIGKILL);
+    assert_eq!(code, -1, "killed");
+    append(&log, &leak(3));
+    let run = scan_shown(["--state".as_ref(), state.as_os_str(), logs.as_os_str()]);
+    let found: Vec<(u64, String)> = run
+        .findings()
+        .iter()
+        .map(|f| (n(f, "line"), s(f, "secret").to_string()))
+        .collect();
+    assert_eq!(found, [(3, secret(3))], "{}", run.stderr);
+}

@@ -87,10 +87,12 @@ pub(super) fn scan_tracked(
         fingerprint: Fingerprint::of(&head),
         position: resume.position,
         resumed: resume.from.clone(),
+        size: content.size,
     };
     stats.scanned += 1;
-    if end == Some(resume.position.offset) {
-        // Nothing new.
+    let unchanged = !plain && resume.size == Some(content.size);
+    if unchanged || end == Some(resume.position.offset) {
+        // Nothing new (a compressed file is not decompressed again while its size stays).
         return out.reached(mark).map(|()| Tracked::Done);
     }
     let choice = search::format_choice(options.log_type, &options.formats, input.display.path());

@@ -82,6 +82,10 @@ struct Entry {
     fingerprint: Fingerprint,
     #[serde(flatten)]
     position: Position,
+    /// Its size on disk when it was last read (a compressed file whose size has not changed
+    /// has nothing new).
+    #[serde(default)]
+    size: Option<u64>,
     /// When it was last read (RFC 3339).
     seen: String,
 }
@@ -112,6 +116,8 @@ pub struct Resume {
     pub position: Position,
     /// The identity and fingerprint of the record resumed from.
     pub from: Option<(FileId, Fingerprint)>,
+    /// The size on disk the same file (same identity) had when it was last read.
+    pub size: Option<u64>,
 }
 
 /// What the files read so far are known as: a snapshot of the state, shared by the readers of
@@ -139,10 +145,18 @@ impl Known {
                 .filter(|e| e.fingerprint.bytes > 0 && e.fingerprint.matches(head))
                 .max_by_key(|e| (e.fingerprint.bytes, e.position.offset))
         };
-        match same_file.or_else(same_content) {
+        if let Some(entry) = same_file {
+            return Resume {
+                position: entry.position,
+                from: Some((entry.id(), entry.fingerprint.clone())),
+                size: entry.size,
+            };
+        }
+        match same_content() {
             Some(entry) => Resume {
                 position: entry.position,
                 from: Some((entry.id(), entry.fingerprint.clone())),
+                size: None,
             },
             None => Resume::default(),
         }
@@ -162,6 +176,8 @@ pub struct ReadMark {
     pub position: Position,
     /// The record reading started from, if any (it is replaced by this one).
     pub resumed: Option<(FileId, Fingerprint)>,
+    /// Its size on disk when reading started.
+    pub size: u64,
 }
 
 /// A problem with the state file: the run cannot go on (exit 2).
@@ -264,7 +280,10 @@ impl StateFile {
     pub fn record(&mut self, mark: &ReadMark) {
         let path = mark.path.path().to_string_lossy();
         let unchanged = self.entries.iter().any(|e| {
-            e.key() == (mark.id, &mark.fingerprint) && e.position == mark.position && e.path == path
+            e.key() == (mark.id, &mark.fingerprint)
+                && e.position == mark.position
+                && e.path == path
+                && e.size == Some(mark.size)
         });
         if unchanged {
             return;
@@ -283,6 +302,7 @@ impl StateFile {
             inode: mark.id.ino(),
             fingerprint: mark.fingerprint.clone(),
             position: mark.position,
+            size: Some(mark.size),
             seen: jiff::Timestamp::now()
                 .round(jiff::Unit::Second)
                 .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string()),
@@ -341,6 +361,7 @@ mod tests {
             fingerprint: Fingerprint::of(head),
             position: Position { offset, line: 1 },
             resumed,
+            size: offset,
         }
     }
 
