@@ -118,8 +118,7 @@ impl Detector {
             .iter()
             .position(|r| r.id == "url-userinfo-password")
             .map(|i| i as u16);
-        let prefilter = Prefilter::new(&rules);
-        let named_prefilter = Prefilter::for_named_fields(&rules);
+        let (prefilter, named_prefilter) = Prefilter::pair(&rules);
         let mut stems = Vec::new();
         let mut stem_owner = Vec::new();
         let mut value_rules = Vec::new();

@@ -12,24 +12,41 @@
 //! reference (`&#61;`) of one of those. `@` (URL user-info) is a trace
 //! too. A line with no keyword and no trace cannot produce a finding.
 //!
+//! A keyword that starts every match of every rule using it (`pat` of `pat<14>.<64 hex>`, `eyJ`)
+//! is confirmed by those rules' patterns, anchored where it was found, in the original bytes: the
+//! letters `pat` in `compatible` or `path` do not make a line a candidate. When the rest of the line
+//! holds no escape (`%`, `\`, `&#`), the decoded value is the original bytes there, so a rule that
+//! does not match them cannot match after decoding either; with an escape, the keyword alone
+//! decides.
+//!
 //! Keywords that every rule using them matches case-sensitively (`AAAAAAAAAAAAAAAAAAAAA`, the
 //! start of a Twitter bearer token) are searched in the original bytes instead: a decoder never
 //! changes a letter's case. Searched lowercased, such a keyword would be found at every byte of a
 //! line of `aaaa…` and rejected there one position at a time.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use std::sync::OnceLock;
 
-use crate::rules::Rule;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use regex::bytes::Regex;
+
+use crate::rules::{self, Rule};
+
+/// How far past a keyword its confirming pattern looks: longer than the prefix any pattern needs
+/// to be satisfied, short enough to stay within the line.
+const CONFIRM_WINDOW: usize = 4096;
 
 /// The keyword automata.
 #[derive(Debug)]
 pub struct Prefilter {
-    /// Searchers for the anchors (short prefixes of all keywords), each with the keywords that
-    /// start with each of its anchors, and whether it searches the original bytes (keywords
+    /// Searchers for the anchors (short windows of all keywords), each with the keywords that
+    /// hold each of its anchors and where, and whether it searches the original bytes (keywords
     /// matched case-sensitively) rather than the lowercased block.
-    blocks: Vec<(AhoCorasick, Vec<Vec<usize>>, bool)>,
+    blocks: Vec<(AhoCorasick, Vec<Vec<Member>>, bool)>,
     /// Every keyword, lowercase, with the exact original bytes a match needs, if any.
     keywords: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    /// For each keyword, the patterns that must match where it starts, when it starts every match
+    /// of every rule using it.
+    confirm: Vec<Option<Confirm>>,
     /// Pattern-rule keywords, case-insensitive, overlapping, for choosing rules per value.
     select: AhoCorasick,
     /// For each `select` pattern, the pattern rules it selects.
@@ -39,24 +56,26 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
-    /// Builds the automata over every rule's keywords.
-    pub fn new(rules: &[&'static Rule]) -> Self {
-        Self::build(rules, false)
+    /// Builds the automata over every rule's keywords: for lines in general, then for formats
+    /// that write names as `"name":` or `Name: value` (JSON logs, logged request headers), where a
+    /// parameter keyword `token=` also counts as `token"` and `token:`.
+    pub fn pair(rules: &[&'static Rule]) -> (Self, Self) {
+        let mut starts = StartsMemo::default();
+        (
+            Self::build(rules, false, &mut starts),
+            Self::build(rules, true, &mut starts),
+        )
     }
 
-    /// Like [`Prefilter::new`], for formats that write names as `"name":` or `Name: value`
-    /// (JSON logs, logged request headers): a parameter keyword `token=` also counts as `token"`
-    /// and `token:`.
-    pub fn for_named_fields(rules: &[&'static Rule]) -> Self {
-        Self::build(rules, true)
-    }
-
-    fn build(rules: &[&'static Rule], named_fields: bool) -> Self {
+    fn build(rules: &[&'static Rule], named_fields: bool, starts: &mut StartsMemo) -> Self {
         let mut all: Vec<String> = Vec::new();
         // For each of `all`: the exact bytes it must have in the original block, when every rule
         // using it matches case-sensitively (a decoder never changes a letter's case, and an
         // encoded letter is a trace).
         let mut exact: Vec<Option<Vec<u8>>> = Vec::new();
+        // For each of `all`: the patterns of the rules using it, while each of them starts every
+        // match with it (`None` once one does not).
+        let mut starting: Vec<Option<Vec<&str>>> = Vec::new();
         let mut selecting: Vec<String> = Vec::new();
         let mut rules_of_pattern: Vec<Vec<u16>> = Vec::new();
         let mut always = Vec::new();
@@ -89,17 +108,30 @@ impl Prefilter {
                     let wanted = (case_sensitive
                         && original.bytes().any(|b| b.is_ascii_alphabetic()))
                     .then(|| original.as_bytes().to_vec());
-                    match all.iter().position(|k| k == keyword) {
+                    let starts = rule
+                        .pattern_source()
+                        .filter(|source| wanted.is_some() && starts.get(index, source, original));
+                    let slot = match all.iter().position(|k| k == keyword) {
                         Some(slot) => {
                             if exact[slot] != wanted {
                                 exact[slot] = None;
                             }
+                            slot
                         }
                         None => {
                             all.push(keyword.clone());
                             exact.push(wanted);
+                            starting.push(Some(Vec::new()));
+                            all.len() - 1
                         }
-                    }
+                    };
+                    starting[slot] = match (starting[slot].take(), starts) {
+                        (Some(mut sources), Some(source)) => {
+                            sources.push(source);
+                            Some(sources)
+                        }
+                        _ => None,
+                    };
                 }
                 if rule.pattern_source().is_none() {
                     continue;
@@ -128,10 +160,10 @@ impl Prefilter {
                     None => all[k].as_bytes().to_vec(),
                 })
                 .collect();
-            let (anchors, members) = anchors(&texts);
-            let members: Vec<Vec<usize>> = members
+            let (anchors, members) = anchors(&texts, case_sensitive);
+            let members: Vec<Vec<Member>> = members
                 .into_iter()
-                .map(|local| local.into_iter().map(|i| chosen[i]).collect())
+                .map(|local| local.into_iter().map(|(i, o)| (chosen[i], o)).collect())
                 .collect();
             // The packed SIMD search takes a limited number of literals: enough searchers share
             // them.
@@ -148,6 +180,14 @@ impl Prefilter {
                 blocks.push((automaton, members.to_vec(), case_sensitive));
             }
         }
+        let confirm = starting
+            .into_iter()
+            .zip(&exact)
+            .map(|(sources, exact)| {
+                let sources = sources.filter(|s| !s.is_empty() && exact.is_some())?;
+                Some(Confirm::new(&sources))
+            })
+            .collect();
         let keywords = all.into_iter().map(String::into_bytes).zip(exact).collect();
         // A DFA whatever the number of keywords: the crate's own choice falls back to a slower
         // NFA past about 100 of them, and this automaton runs over every value of every
@@ -161,6 +201,7 @@ impl Prefilter {
         Prefilter {
             blocks,
             keywords,
+            confirm,
             select,
             rules_of_pattern,
             always,
@@ -201,27 +242,121 @@ impl Prefilter {
     }
 }
 
+/// Whether a rule's pattern starts every match with a keyword, by rule index and keyword: the
+/// answer takes parsing the pattern, and both prefilters of a detector ask it.
+#[derive(Default)]
+struct StartsMemo(std::collections::HashMap<(usize, String), bool>);
+
+impl StartsMemo {
+    fn get(&mut self, rule: usize, source: &str, keyword: &str) -> bool {
+        *self
+            .0
+            .entry((rule, keyword.to_string()))
+            .or_insert_with(|| rules::starts_every_match(source, keyword.as_bytes()))
+    }
+}
+
+/// A keyword holding an anchor: the keyword's index and the anchor's offset in it.
+type Member = (usize, usize);
+
+/// The patterns that confirm a keyword: all of them anchored, compiled on first use.
+#[derive(Debug)]
+struct Confirm {
+    source: String,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Confirm {
+    fn new(sources: &[&str]) -> Self {
+        let alternatives: Vec<String> = sources.iter().map(|s| format!("(?:{s})")).collect();
+        Confirm {
+            source: format!(r"\A(?:{})", alternatives.join("|")),
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// True when one of the patterns matches at the start of `text` (the rest of a block from
+    /// the keyword on), or when the rest of the line holds an escape (`%`, `\`, `&#`): an escaped
+    /// byte can belong to the match once decoded (`%2B` in a base64 token), so the keyword alone
+    /// decides. A pattern too big to compile confirms everything too.
+    fn matches(&self, text: &[u8]) -> bool {
+        let line = &text[..memchr::memchr(b'\n', text).unwrap_or(text.len())];
+        let window = &line[..line.len().min(CONFIRM_WINDOW)];
+        let regex = self.regex.get_or_init(|| rules::compile(&self.source).ok());
+        regex.as_ref().is_none_or(|r| r.is_match(window))
+            || memchr::memchr2(b'%', b'\\', line).is_some()
+            || memchr::memmem::find(line, b"&#").is_some()
+    }
+}
+
 /// Most anchors per packed SIMD searcher (it is fastest with few literals).
 const MAX_ANCHORS: usize = 48;
 
-/// The first 4 bytes of every keyword (the packed SIMD search looks at 3 at most), made prefix-free
-/// so that at most one anchor matches at any position. Returns the anchors and, for each, the
-/// keywords starting with it (a match is confirmed against them).
-fn anchors(keywords: &[Vec<u8>]) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
-    let mut anchors: Vec<Vec<u8>> = keywords
+/// One window of 4 bytes (or the whole keyword when shorter) of every keyword, made prefix-free
+/// so that at most one anchor matches at any position. With `rare`, the window is where its first
+/// 3 bytes (all the packed SIMD search compares before verifying) are least common in web logs
+/// (for keywords written as is: vendor prefixes, whose upper case letters, digits and `_` are
+/// rare); otherwise it is the keyword's start (for keywords that ignore case: parameter names,
+/// whose every window is a common word). Returns the anchors and, for each, the keywords holding
+/// it with the offset of their window (a match at `p` is confirmed against the keyword at
+/// `p - offset`).
+fn anchors(keywords: &[Vec<u8>], rare: bool) -> (Vec<Vec<u8>>, Vec<Vec<Member>>) {
+    let windows: Vec<(usize, &[u8])> = keywords
         .iter()
-        .map(|k| k[..k.len().min(4)].to_vec())
+        .map(|k| {
+            let offset = if rare { rarest_window(k) } else { 0 };
+            (offset, &k[offset..k.len().min(offset + 4)])
+        })
         .collect();
+    let mut anchors: Vec<Vec<u8>> = windows.iter().map(|(_, w)| w.to_vec()).collect();
     prefix_free(&mut anchors);
     let members = anchors
         .iter()
         .map(|a| {
             (0..keywords.len())
-                .filter(|&k| keywords[k].starts_with(a))
+                .filter(|&k| windows[k].1.starts_with(a))
+                .map(|k| (k, windows[k].0))
                 .collect()
         })
         .collect();
     (anchors, members)
+}
+
+/// Text of the kind every web log is full of: a window of a keyword found in it would stop the
+/// search at nearly every line.
+const COMMON_LOG_TEXT: &str = "get post head http/1.1 http/2.0 mozilla/5.0 (windows nt 10.0; \
+    win64; x64) applewebkit/537.36 (khtml, like gecko) chrome/120.0.0.0 safari/537.36 edg/ \
+    firefox/ (macintosh; intel mac os x 10_15_7) (iphone; cpu iphone os 17_0 like mac os x) \
+    mobile/15e148 (linux; android 13) (compatible; googlebot/2.1; +http://www.google.com/bot.html) \
+    bingbot robots.txt favicon.ico sitemap.xml /wp-login.php /wp-admin/ /api/v1/ /static/css/ \
+    /assets/js/ /images/ .png .jpg .svg .woff2 index.html https:// www. .com/ .org/ ?page=1&sort= \
+    asc&lang=en-us&q=search&utm_source=google&utm_medium=cpc&utm_campaign= &id= &ref= &callback= \
+    &format=json /products/ /account /login /logout /search /cart /checkout /category/ /shipping \
+    /about /outlet /download /public /health /status /webhook /dashboard /settings /profile";
+
+/// The offset of the window of `keyword` whose first 3 bytes are least common in web logs: fewest
+/// occurrences in [`COMMON_LOG_TEXT`], then fewest lowercase letters and common punctuation,
+/// then the earliest.
+fn rarest_window(keyword: &[u8]) -> usize {
+    if keyword.len() <= 3 {
+        return 0;
+    }
+    let byte_cost = |b: u8| match b {
+        b'a'..=b'z' | b'.' | b'-' | b'/' | b'=' | b'&' | b'?' | b' ' => 2,
+        b'0'..=b'9' => 1,
+        _ => 0,
+    };
+    (0..=keyword.len() - 3)
+        .min_by_key(|&offset| {
+            let trigram = keyword[offset..offset + 3].to_ascii_lowercase();
+            let seen = memchr::memmem::find_iter(COMMON_LOG_TEXT.as_bytes(), &trigram).count();
+            let cost: usize = keyword[offset..offset + 3]
+                .iter()
+                .map(|&b| byte_cost(b))
+                .sum();
+            (8 * seen + cost, offset)
+        })
+        .unwrap_or(0)
 }
 
 /// Sorts, dedups and drops every anchor that another anchor is a prefix of.
@@ -300,12 +435,18 @@ impl Candidates<'_> {
         loop {
             let m = automaton.find(Input::new(haystack).span(at..haystack.len()))?;
             let p = m.start();
-            let confirmed = members[m.pattern().as_usize()].iter().any(|&k| {
+            let confirmed = members[m.pattern().as_usize()].iter().any(|&(k, offset)| {
+                let Some(start) = p.checked_sub(offset) else {
+                    return false;
+                };
                 let (lower, exact) = &prefilter.keywords[k];
-                self.lower[p..].starts_with(lower)
+                self.lower[start..].starts_with(lower)
                     && exact
                         .as_ref()
-                        .is_none_or(|e| self.block[p..].starts_with(e))
+                        .is_none_or(|e| self.block[start..].starts_with(e))
+                    && prefilter.confirm[k]
+                        .as_ref()
+                        .is_none_or(|c| c.matches(&self.block[start..]))
             });
             if confirmed {
                 return Some(p);
@@ -397,26 +538,74 @@ mod tests {
         .iter()
         .map(|k| k.as_bytes().to_vec())
         .collect();
-        let (anchors, members) = anchors(&keywords);
-        assert_eq!(
-            anchors,
-            [
-                b"gho_".to_vec(),
-                b"ghp_".to_vec(),
-                b"gith".to_vec(),
-                b"key=".to_vec(),
-                b"sk-".to_vec(),
-                b"sk_l".to_vec()
-            ]
-        );
-        let covered: usize = members.iter().map(Vec::len).sum();
-        assert_eq!(covered, keywords.len());
+        let (anchors, members) = anchors(&keywords, true);
+        for (i, a) in anchors.iter().enumerate() {
+            for (j, b) in anchors.iter().enumerate() {
+                assert!(
+                    i == j || !b.starts_with(a),
+                    "an anchor is a prefix of another"
+                );
+            }
+        }
+        // Every keyword holds the anchor of each of its memberships at the offset given, and
+        // every keyword is a member of one anchor.
+        let mut covered = vec![false; keywords.len()];
+        for (anchor, members) in anchors.iter().zip(&members) {
+            for &(k, offset) in members {
+                assert!(keywords[k][offset..].starts_with(anchor));
+                covered[k] = true;
+            }
+        }
+        assert!(covered.iter().all(|&c| c));
         let detector = crate::detect::Detector::builtin();
         assert!(detector
             .prefilter()
             .blocks
             .iter()
             .all(|(a, _, _)| a.patterns_len() <= MAX_ANCHORS));
+    }
+
+    /// A keyword's anchor avoids what every web log line holds: `ppl` (`AppleWebKit`), `out`,
+    /// `bot` (`Googlebot`), `api` (`/api/`).
+    /// A vendor prefix inside a word (`pat` in `compatible`) does not make a line a candidate,
+    /// one that starts its credential's pattern does, and so does one followed by an escape
+    /// (a base64 token whose `+` was percent-encoded).
+    #[test]
+    fn a_keyword_is_confirmed_by_its_pattern_unless_escapes_follow() {
+        let detector = crate::detect::Detector::builtin();
+        let prefilter = detector.prefilter();
+        let line = |request: &str| {
+            format!(
+                "203.0.113.9 - - [04/Dec/2026:10:00:00 +0000] \"GET {request} HTTP/1.1\" 200 5 \
+                 \"-\" \"Mozilla/5.0 (compatible; Examplebot/2.1)\""
+            )
+        };
+        assert!(!prefilter.is_candidate(line("/path/to/page").as_bytes()));
+        let airtable = format!("pat{}.{}", "Ab3dE5gH7jK9mN", "0123456789abcdef".repeat(4));
+        assert!(prefilter.is_candidate(line(&format!("/x?ref={airtable}")).as_bytes()));
+        let bedrock = format!("ABSK{}%2B{}", "Qm9v".repeat(10), "YmFy".repeat(25));
+        assert!(prefilter.is_candidate(line(&format!("/x?ref={bedrock}")).as_bytes()));
+        let cut = format!("ABSK{}", "Qm9v".repeat(5));
+        assert!(!prefilter.is_candidate(line(&format!("/x?ref={cut}")).as_bytes()));
+    }
+
+    #[test]
+    fn anchors_avoid_common_log_text() {
+        for (keyword, common) in [
+            (&b"pplx-"[..], &b"ppl"[..]),
+            (b"outlook.office", b"out"),
+            (b"bot%20", b"bot"),
+            (b"api_org_", b"api"),
+            (b"access_token", b"acc"),
+        ] {
+            let offset = rarest_window(keyword);
+            assert!(
+                !keyword[offset..].starts_with(common),
+                "{}",
+                String::from_utf8_lossy(keyword)
+            );
+        }
+        assert_eq!(rarest_window(b"sk-"), 0);
     }
 
     /// A case-sensitive keyword made of one repeated letter (the Twitter bearer token's run of
@@ -434,7 +623,7 @@ mod tests {
         let searched_as_written = prefilter
             .blocks
             .iter()
-            .filter(|(_, members, _)| members.iter().flatten().any(|&k| k == twitter))
+            .filter(|(_, members, _)| members.iter().flatten().any(|&(k, _)| k == twitter))
             .all(|(_, _, case_sensitive)| *case_sensitive);
         assert!(searched_as_written);
         assert!(!prefilter.is_candidate(&[b'a'; 300]));

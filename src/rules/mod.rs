@@ -420,31 +420,43 @@ fn one_line(e: &regex::Error) -> String {
 /// Literal prefixes (lowercase, at least 3 bytes) one of which starts every match of `source`;
 /// empty when there are none.
 pub fn literal_prefixes(source: &str) -> Vec<String> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let parsed = regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .unicode(false)
-        .build()
-        .parse(source);
-    let Ok(hir) = parsed else {
-        return Vec::new();
-    };
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
-    let Some(literals) = seq.literals() else {
+    let Some(literals) = prefix_literals(source) else {
         return Vec::new();
     };
     let mut out: Vec<String> = Vec::new();
-    for literal in literals {
-        let bytes = literal.as_bytes();
+    for bytes in literals {
         if bytes.len() < 3 || !bytes.is_ascii() {
             return Vec::new();
         }
-        let lower = String::from_utf8_lossy(bytes).to_ascii_lowercase();
+        let lower = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
         if !out.contains(&lower) {
             out.push(lower);
         }
     }
     out
+}
+
+/// True when every match of the pattern `source` starts with exactly the bytes of `keyword`
+/// (case included), so a keyword occurrence the pattern does not match at cannot start a match.
+pub fn starts_every_match(source: &str, keyword: &[u8]) -> bool {
+    prefix_literals(source).is_some_and(|literals| {
+        !literals.is_empty() && literals.iter().all(|l| l.starts_with(keyword))
+    })
+}
+
+/// The finite set of literals that every match of the pattern `source` starts with (each one a
+/// prefix of the match, not always all of it), or `None` when there is no such set.
+fn prefix_literals(source: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .unicode(false)
+        .build()
+        .parse(source)
+        .ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// Parses one rule file.
@@ -544,6 +556,19 @@ mod tests {
         );
         assert!(literal_prefixes("[0-9a-f]{32}").is_empty());
         assert!(literal_prefixes("x[0-9]").is_empty());
+    }
+
+    #[test]
+    fn a_keyword_starts_every_match_only_when_no_match_can_start_elsewhere() {
+        assert!(starts_every_match(
+            r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}",
+            b"pat"
+        ));
+        assert!(starts_every_match(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}", b"A"));
+        assert!(!starts_every_match(r"(?:AKIA|ASIA)[A-Z0-9]{16}", b"AKIA"));
+        assert!(!starts_every_match(r"[0-9]{4}pat[a-z]{10}", b"pat"));
+        assert!(!starts_every_match(r"(?i)pat[a-z]{10}", b"pat"));
+        assert!(!starts_every_match(r"p[a-z]{10}", b"pat"));
     }
 
     #[test]
