@@ -45,28 +45,42 @@ impl Followed {
     pub fn inputs(&mut self, walked: Vec<Walked>) -> Vec<Walked> {
         let now = Instant::now();
         let mut current = HashMap::new();
-        for item in &walked {
+        let mut kept = Vec::with_capacity(walked.len());
+        for item in walked {
             let Walked::File(InputFile {
                 source: Source::File(path),
                 display,
                 ..
-            }) = item
+            }) = &item
             else {
+                kept.push(item);
                 continue;
             };
-            let id = FileId::of_path(path);
-            match self.by_path.remove(path) {
+            let path = path.clone();
+            let display = display.clone();
+            let id = FileId::of_path(&path);
+            match self.by_path.remove(&path) {
                 Some(held) if Some(held.id) == id => {
-                    current.insert(path.clone(), held);
+                    kept.push(read_held(item, &held));
+                    current.insert(path, held);
                     continue;
                 }
                 Some(held) => self.leaving.push((held, now)),
                 None => {}
             }
-            if current.len() + self.by_path.len() < MAX_HELD {
-                if let Some(held) = open(path, display) {
-                    current.insert(path.clone(), held);
+            if current.len() + self.by_path.len() >= MAX_HELD {
+                kept.push(item);
+                continue;
+            }
+            match open(&path, &display) {
+                Ok(Some(held)) => {
+                    kept.push(read_held(item, &held));
+                    current.insert(path, held);
                 }
+                // Deleted since the walk saw it: there is nothing to read, and nothing wrong.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                // Not held: the pass reads it by name (and says why it cannot).
+                _ => kept.push(item),
             }
         }
         for (_, held) in self.by_path.drain() {
@@ -81,22 +95,33 @@ impl Followed {
             .iter()
             .filter_map(|(held, _)| held_input(held))
             .collect();
-        inputs.extend(walked);
+        inputs.extend(kept);
         inputs
     }
 }
 
-fn open(path: &std::path::Path, display: &DisplayPath) -> Option<Held> {
-    let file = File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    Some(Held {
-        id: FileId::of_metadata(&meta)?,
+/// Opens `path` to hold it; `Ok(None)` when it is not a regular file with an identity.
+fn open(path: &std::path::Path, display: &DisplayPath) -> std::io::Result<Option<Held>> {
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    let id = FileId::of_metadata(&meta).filter(|_| meta.is_file());
+    Ok(id.map(|id| Held {
+        id,
         file,
         display: display.clone(),
-    })
+    }))
+}
+
+/// The walked `item`, read through the file held for it, so that a file renamed or deleted
+/// between the walk and the read is still the one read.
+fn read_held(item: Walked, held: &Held) -> Walked {
+    match (item, held_input(held)) {
+        (Walked::File(input), Some(Walked::File(through))) => Walked::File(InputFile {
+            source: through.source,
+            ..input
+        }),
+        (item, _) => item,
+    }
 }
 
 /// An input that reads the held file itself, whatever its name now (Linux: through
