@@ -4,7 +4,10 @@
 //! environment and sets it).
 //!
 //! A generated tree of logs in several formats (gzip and zstd included) is uploaded, scanned by
-//! URL, and compared with the scan of the same tree on disk.
+//! URL, and compared with the scan of the same tree on disk. The error cases are real too: a
+//! missing bucket, keys that moto's IAM refuses (authentication is switched on once the test
+//! has set up its user), an object deleted between the listing and its read, and a download cut
+//! off by a proxy between logleaks and the server.
 #![cfg(feature = "object-storage")]
 
 mod common;
@@ -100,22 +103,149 @@ impl Moto {
 
     /// `logleaks scan` with this server as the S3 endpoint and test credentials.
     fn scan(&self, args: &[&str]) -> Run {
-        run(logleaks()
+        self.scan_as(("testing", "testing"), args)
+    }
+
+    /// `logleaks scan` with this server as the S3 endpoint and the given access key and secret.
+    fn scan_as(&self, (key_id, secret): (&str, &str), args: &[&str]) -> Run {
+        run(self
+            .command(key_id, secret)
             .args([
                 "scan",
                 "--format",
                 "jsonl",
                 "--show-secrets",
                 "--endpoint-url",
+                &self.endpoint,
             ])
-            .arg(&self.endpoint)
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .args(args))
+    }
+
+    /// A `logleaks` command with the given S3 credentials and nothing else from the environment
+    /// that could point it at another store.
+    fn command(&self, key_id: &str, secret: &str) -> assert_cmd::Command {
+        let mut command = logleaks();
+        command
+            .env("AWS_ACCESS_KEY_ID", key_id)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
             .env("AWS_REGION", "us-east-1")
             .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("AWS_PROFILE"))
+            .env_remove("AWS_PROFILE");
+        command
     }
+
+    /// One IAM query-API call (moto routes it by the service in the credential scope; the
+    /// signature is not checked while authentication is off): the response body.
+    fn iam(&self, params: &[(&str, &str)]) -> String {
+        let body: Vec<String> = params
+            .iter()
+            .chain(&[("Version", "2010-05-08")])
+            .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+            .collect();
+        let (status, text) = http_with_body(
+            &self.endpoint,
+            "POST",
+            "/",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20261127/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0"),
+            ],
+            body.join("&").as_bytes(),
+        );
+        assert_eq!(status, 200, "{text}");
+        text
+    }
+
+    /// A user whose access key may list every bucket but read only the objects matching
+    /// `readable` (an S3 resource ARN): its key id and secret.
+    fn user_reading_only(&self, readable: &str) -> (String, String) {
+        self.iam(&[("Action", "CreateUser"), ("UserName", "reader")]);
+        let policy = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:List*","Resource":"*"}},{{"Effect":"Allow","Action":["s3:Get*","s3:Head*"],"Resource":"{readable}"}}]}}"#
+        );
+        self.iam(&[
+            ("Action", "PutUserPolicy"),
+            ("UserName", "reader"),
+            ("PolicyName", "read-some"),
+            ("PolicyDocument", &policy),
+        ]);
+        let created = self.iam(&[("Action", "CreateAccessKey"), ("UserName", "reader")]);
+        let element = |name: &str| {
+            let start = created.find(&format!("<{name}>")).expect(name) + name.len() + 2;
+            let end = created[start..].find('<').expect(name) + start;
+            created[start..end].to_string()
+        };
+        (element("AccessKeyId"), element("SecretAccessKey"))
+    }
+
+    /// From now on every request must be signed by a known key and allowed by its policies.
+    fn enforce_auth(&self) {
+        let (status, text) = http_with_body(
+            &self.endpoint,
+            "POST",
+            "/moto-api/reset-auth",
+            &[("Content-Type", "text/plain")],
+            b"0",
+        );
+        assert_eq!(status, 200, "{text}");
+    }
+
+    /// Deletes one object.
+    fn delete(&self, bucket: &str, key: &str) {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime
+            .block_on(self.client(bucket).delete(&key.into()))
+            .expect("delete");
+    }
+}
+
+/// `text` percent-encoded for a form body.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One plain HTTP/1.1 request with a body: the status and the response body.
+fn http_with_body(
+    endpoint: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String) {
+    let host = endpoint.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).expect("the server answers");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
 }
 
 /// One plain HTTP/1.1 request without a body; the status, or `None` when nothing answers.
@@ -414,4 +544,359 @@ fn since_and_until_skip_date_partitions_before_they_are_read() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+#[ignore = "needs moto_server: set LOGLEAKS_MOTO_SERVER (see .ci/run)"]
+fn denied_credentials_are_named_and_the_rest_is_scanned() {
+    let moto = Moto::start();
+    let dir = tempdir();
+    tree(&dir.path().join("logs"));
+    moto.bucket("private");
+    moto.upload("private", "", &dir.path().join("logs"));
+    let (key_id, secret) = moto.user_reading_only("arn:aws:s3:::private/web0/*");
+    moto.enforce_auth();
+    let errors = dir.path().join("errors.jsonl");
+    let errors_arg = errors.to_str().unwrap();
+
+    // The key may list the bucket but read only web0/: its two objects are scanned, and each of
+    // the others is named as denied.
+    let run = moto.scan_as(
+        (&key_id, &secret),
+        &["s3://private/", "--errors-json", errors_arg],
+    );
+    run.assert_no_panic().assert_code(2);
+    let files: std::collections::BTreeSet<String> = run
+        .findings()
+        .iter()
+        .map(|f| s(f, "file").to_string())
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        [
+            "s3://private/web0/access.log",
+            "s3://private/web0/access.log.1.gz"
+        ]
+    );
+    assert_eq!(run.findings().len(), 32);
+    let denied = [
+        "AWSLogs/123456789012/elasticloadbalancing/us-east-2/2026/11/27/alb.log.gz",
+        "app/events.json.zst",
+        "web1/access.log",
+        "web1/access.log.1.gz",
+        "web2/access.log",
+        "web2/access.log.1.gz",
+    ];
+    for key in denied {
+        assert!(
+            run.stderr.contains(&format!(
+                "logleaks: s3://private/{key}: access denied: AccessDenied"
+            )),
+            "{key}: {}",
+            run.stderr
+        );
+    }
+    let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+    let inputs: Vec<&str> = problems
+        .iter()
+        .map(|p| p["input"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = denied.iter().map(|k| format!("s3://private/{k}")).collect();
+    assert_eq!(inputs, expected);
+    assert!(problems.iter().all(|p| p["kind"] == "permission_denied"));
+    assert!(!run.stderr.contains(&secret));
+
+    // An object named exactly that the key may not read.
+    let run = moto.scan_as((&key_id, &secret), &["s3://private/web1/access.log"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("logleaks: s3://private/web1/access.log: access denied:"),
+        "{}",
+        run.stderr
+    );
+
+    // A key the store does not know, and a known key with a wrong secret: nothing of the bucket
+    // can be listed, the local file named with it is still scanned.
+    for (credentials, said) in [
+        (("AKIAIOSFODNN7EXAMPLE", "testing"), "InvalidAccessKeyId"),
+        ((key_id.as_str(), "wrong-secret"), "SignatureDoesNotMatch"),
+    ] {
+        let run = moto.scan_as(
+            credentials,
+            &[
+                "s3://private/",
+                "fixtures/apache/access_common.log",
+                "--errors-json",
+                errors_arg,
+            ],
+        );
+        run.assert_no_panic().assert_code(2);
+        assert!(
+            run.stderr
+                .contains(&format!("logleaks: s3://private/: access denied: {said}")),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.findings().is_empty(), "the local file was scanned");
+        assert!(run
+            .findings()
+            .iter()
+            .all(|f| s(f, "file") == "fixtures/apache/access_common.log"));
+        let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0]["input"], "s3://private/");
+        assert_eq!(problems[0]["kind"], "permission_denied");
+        assert!(!run.stderr.contains(&secret));
+    }
+}
+
+/// A FIFO at `path`.
+fn fifo(path: &Path) {
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo failed");
+}
+
+#[test]
+#[ignore = "needs moto_server: set LOGLEAKS_MOTO_SERVER (see .ci/run)"]
+fn an_object_deleted_after_it_was_listed_is_named_and_the_rest_is_scanned() {
+    let moto = Moto::start();
+    let dir = tempdir();
+    let root = dir.path().join("logs");
+    tree(&root);
+    moto.bucket("churn");
+    moto.upload("churn", "", &root);
+    let everything = moto.scan(&["s3://churn/"]);
+    everything.assert_code(1);
+    let errors = dir.path().join("errors.jsonl");
+
+    // The FIFO is named first, so it is read first, and inputs are read only once every one
+    // has been listed: when logleaks opens the FIFO, the bucket has been listed. The object is
+    // deleted then, before the gate lets the scan go on to the objects.
+    let gate = dir.path().join("gate.log");
+    fifo(&gate);
+    let child = Command::new(assert_cmd::cargo::cargo_bin("logleaks"))
+        .current_dir(common::root())
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--show-secrets",
+            "--threads",
+            "1",
+        ])
+        .args(["--endpoint-url", &moto.endpoint, "--errors-json"])
+        .arg(&errors)
+        .arg(&gate)
+        .arg("s3://churn/")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("LOGLEAKS_FINGERPRINT_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("logleaks starts");
+    let mut writer = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&gate)
+        .expect("logleaks opens the FIFO");
+    moto.delete("churn", "web1/access.log");
+    writeln!(
+        writer,
+        "{}",
+        combined_line("/gate?api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dc")
+    )
+    .unwrap();
+    drop(writer);
+    let output = child.wait_with_output().expect("logleaks ends");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: output.stdout,
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    run.assert_no_panic().assert_code(2);
+    assert!(
+        run.stderr
+            .contains("logleaks: s3://churn/web1/access.log: not found:"),
+        "{}",
+        run.stderr
+    );
+    // Everything else was read: every finding of the whole bucket but those of the deleted
+    // object, and the gate's.
+    let mut expected: Vec<Key> = everything
+        .findings()
+        .iter()
+        .filter(|f| s(f, "file") != "s3://churn/web1/access.log")
+        .map(key_of)
+        .collect();
+    expected.sort();
+    let mut got: Vec<Key> = run
+        .findings()
+        .iter()
+        .filter(|f| s(f, "file").starts_with("s3://"))
+        .map(key_of)
+        .collect();
+    got.sort();
+    assert_eq!(got, expected);
+    assert_eq!(run.findings().len(), expected.len() + 1);
+    let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["input"], "s3://churn/web1/access.log");
+    assert_eq!(problems[0]["kind"], "not_found");
+}
+
+/// A proxy in front of `upstream` that passes every request on, one per connection, and cuts
+/// each response to a GET of `/{path}` after `keep` bytes of its body: a download that breaks
+/// off every time it is tried. Returns its endpoint.
+fn cutting_proxy(upstream: &str, path: &str, keep: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = upstream.trim_start_matches("http://").to_string();
+    let cut = format!("GET /{path} ");
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let upstream = upstream.clone();
+            let cut = cut.clone();
+            std::thread::spawn(move || relay(client, &upstream, &cut, keep));
+        }
+    });
+    endpoint
+}
+
+/// Headers without `Connection`, with `Connection: close` added.
+fn closing(head: &str) -> String {
+    let mut lines: Vec<&str> = head
+        .split("\r\n")
+        .filter(|l| !l.is_empty() && !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    lines.push("Connection: close");
+    lines.join("\r\n") + "\r\n\r\n"
+}
+
+/// Relays one request of `client` to `upstream` and its response back, cut short when the
+/// request line starts with `cut`.
+fn relay(mut client: TcpStream, upstream: &str, cut: &str, keep: usize) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if client.read_exact(&mut byte).is_err() {
+            return;
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    if client.read_exact(&mut body).is_err() {
+        return;
+    }
+    let Ok(mut server) = TcpStream::connect(upstream) else {
+        return;
+    };
+    let _ = server.write_all(closing(&head).as_bytes());
+    let _ = server.write_all(&body);
+    let mut response = Vec::new();
+    let _ = server.read_to_end(&mut response);
+    let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return;
+    };
+    let response_head = String::from_utf8_lossy(&response[..end]).into_owned();
+    let response_body = &response[end + 4..];
+    let _ = client.write_all(closing(&response_head).as_bytes());
+    let kept = if head.starts_with(cut) {
+        &response_body[..keep.min(response_body.len())]
+    } else {
+        response_body
+    };
+    let _ = client.write_all(kept);
+    let _ = client.shutdown(std::net::Shutdown::Both);
+}
+
+#[test]
+#[ignore = "needs moto_server: set LOGLEAKS_MOTO_SERVER (see .ci/run)"]
+fn a_download_that_breaks_off_is_named_with_the_lines_before_reported() {
+    let moto = Moto::start();
+    let dir = tempdir();
+    let root = dir.path().join("logs");
+    tree(&root);
+    moto.bucket("flaky");
+    moto.upload("flaky", "", &root);
+    let whole = moto.scan(&["s3://flaky/"]);
+    whole.assert_code(1);
+    let size = std::fs::metadata(root.join("web1/access.log"))
+        .unwrap()
+        .len() as usize;
+    // Every try (the first and each retry, which asks for the rest) gets 600 more bytes.
+    let proxy = cutting_proxy(&moto.endpoint, "flaky/web1/access.log", 600);
+    assert!(size > 5 * 600, "{size}");
+    let errors = dir.path().join("errors.jsonl");
+
+    let run = run(moto
+        .command("testing", "testing")
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--show-secrets",
+            "--endpoint-url",
+        ])
+        .arg(&proxy)
+        .args(["s3://flaky/", "--errors-json"])
+        .arg(&errors));
+    run.assert_no_panic().assert_code(2);
+    let message = run
+        .error_lines()
+        .into_iter()
+        .find(|l| l.starts_with("logleaks: s3://flaky/web1/access.log: "))
+        .unwrap_or_else(|| panic!("the object is not named:\n{}", run.stderr));
+    assert!(message.contains("the download broke off"), "{message}");
+    // The lines before the break were scanned and reported, exactly as in the whole object.
+    let stopped_after: u64 = message
+        .split("after line ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no line named: {message}"));
+    assert!(stopped_after > 0 && stopped_after < 30, "{message}");
+    let of_object = |r: &Run| -> Vec<Key> {
+        let mut keys: Vec<Key> = r
+            .findings()
+            .iter()
+            .filter(|f| s(f, "file") == "s3://flaky/web1/access.log")
+            .filter(|f| n(f, "line") <= stopped_after)
+            .map(key_of)
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert!(!of_object(&run).is_empty());
+    assert_eq!(of_object(&run), of_object(&whole));
+    assert!(run
+        .findings()
+        .iter()
+        .all(|f| s(f, "file") != "s3://flaky/web1/access.log" || n(f, "line") <= stopped_after));
+    // Every other object was read whole.
+    let others = |r: &Run| {
+        r.findings()
+            .iter()
+            .filter(|f| s(f, "file") != "s3://flaky/web1/access.log")
+            .count()
+    };
+    assert_eq!(others(&run), others(&whole));
+    let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["input"], "s3://flaky/web1/access.log");
+    assert_eq!(problems[0]["kind"], "read_error", "{problems:?}");
 }
