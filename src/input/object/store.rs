@@ -173,8 +173,10 @@ fn store_said(text: &str) -> String {
             .and_then(|at| text[at + 13..].split(':').next())
             .map(|s| format!(" (HTTP {})", s.trim()))
             .unwrap_or_default();
-        return match element("Message") {
-            Some(message) => format!("{code}: {message}{status}"),
+        // Azure adds lines with a request id and a time to its message: its first line says it.
+        let message = element("Message").and_then(|m| m.lines().next());
+        return match message {
+            Some(message) => format!("{code}: {}{status}", message.trim()),
             None => format!("{code}{status}"),
         };
     }
@@ -196,6 +198,11 @@ mod tests {
         assert_eq!(
             store_said(xml),
             "NoSuchBucket: The specified bucket does not exist (HTTP 404 Not Found)"
+        );
+        let azure = "Generic MicrosoftAzure error: Server returned non-2xx status code: 404 Not Found: <?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Error>\n  <Code>ContainerNotFound</Code>\n  <Message>The specified container does not exist.\nRequestId:c5afb964-25d8\nTime:2026-12-05T00:02:09.154Z</Message>\n</Error>";
+        assert_eq!(
+            store_said(azure),
+            "ContainerNotFound: The specified container does not exist. (HTTP 404 Not Found)"
         );
         let plain = "Generic S3 error: Error performing GET http://h/b in 2.01s, after 3 retries\n - HTTP error: connection refused";
         assert_eq!(
