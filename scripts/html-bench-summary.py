@@ -2,7 +2,9 @@
 """Writes a logleaks summary (`summary --format json`, schema 2) of a large made-up incident to
 stdout, for scripts/html-report-bench.sh: SECRETS secrets (default 10,000) whose counts add up to
 exactly FINDINGS findings (default 10,000,000), used over two weeks from up to 50 clients each, on
-40 machines, with every status class, referer hosts, first lines and expiry facts. Deterministic (seeded)."""
+40 machines, with every status class, referer hosts, first lines and expiry facts, and per-client
+hourly counts that add up to both the clients' and the hours' counts (clients take turns: each
+is active over a run of consecutive hours, as when scanners come and go). Deterministic (seeded)."""
 
 import json
 import random
@@ -47,6 +49,7 @@ for i, count in enumerate(counts):
     active = min(span_hours - (first - start_hour), 1 + rng.randrange(200))
     hours = sorted(rng.sample(range(first, first + active), min(active, max(1, min(count, 1 + rng.randrange(120))))))
     hourly = {}
+    per_hour = []
     left = count
     for j, h in enumerate(hours):
         n = left if j == len(hours) - 1 else max(1, left // (len(hours) - j))
@@ -56,6 +59,7 @@ for i, count in enumerate(counts):
         for _ in range(min(n, 4)):
             split[rng.randrange(5)] += 1
         split[rng.randrange(5)] += n - sum(split)
+        per_hour.append(n)
         hourly[hour_text(h)] = {c: v for c, v in zip(["2xx", "3xx", "4xx", "5xx", "none"], split) if v}
     nclients = min(count, 1 + rng.randrange(50))
     clients = {}
@@ -65,6 +69,21 @@ for i, count in enumerate(counts):
         n = min(n, left - (nclients - c - 1))
         left -= n
         clients[f"10.{c // 250}.{c % 250}.{i % 250}"] = n
+    # Clients in turn over the hours: each client's uses fill the hours left from the previous
+    # ones, so that every row and every column adds up.
+    client_hourly = {}
+    hour_left = list(per_hour)
+    j = 0
+    for client, n in clients.items():
+        row = {}
+        while n > 0:
+            while hour_left[j] == 0:
+                j += 1
+            take = min(n, hour_left[j])
+            row[hour_text(hours[j])] = row.get(hour_text(hours[j]), 0) + take
+            hour_left[j] -= take
+            n -= take
+        client_hourly[client] = row
     machine = i % 40
     details = {}
     if kind == "access_token" and i % 3 == 0:
@@ -85,6 +104,7 @@ for i, count in enumerate(counts):
         "referer_statuses": {"200": 1} if i % 5 == 0 else {},
         "user_agents": {"curl/8.5.0": count},
         "hourly": hourly,
+        "client_hourly": client_hourly,
         "referer_hosts": {f"portal{i % 9}.example": 1} if i % 5 == 0 else {},
         "first_lines": {
             f"m{machine:02d}/var/log/nginx/access.log": 1 + rng.randrange(5_000_000),

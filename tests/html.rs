@@ -274,6 +274,7 @@ fn check_page(html: &str, summary: &BTreeMap<String, Value>, top: usize) -> Vec<
                     .iter()
                     .find(|c| c.attr("id") == Some(&format!("s-{fp}-chart-t")));
                 assert_eq!(chart.is_some(), timed > 0, "{fp}: chart");
+                check_clients_over_time(html, &elements, fp, secret);
                 // Its requests by client: one bar per client shown (at most ten).
                 let bars = elements.iter().find(|c| {
                     c.name == "svg"
@@ -334,6 +335,82 @@ fn check_page(html: &str, summary: &BTreeMap<String, Value>, top: usize) -> Vec<
         assert!(marks > 0, "a chart without marks");
     }
     elements
+}
+
+/// The elements inside `outer`, in document order.
+fn inside<'e>(elements: &'e [Element], outer: &Element) -> impl Iterator<Item = &'e Element> {
+    let range = outer.inner.clone();
+    elements
+        .iter()
+        .filter(move |e| e.inner.start > range.start && e.inner.end <= range.end)
+}
+
+/// A secret's requests over time by client: a row for each of its five clients with the most
+/// timed uses and one for the others, with marks adding up to its `client_hourly` counts, and
+/// a table view with the same numbers; or, when the summary does not know them, a note.
+fn check_clients_over_time(html: &str, elements: &[Element], fp: &str, secret: &Value) {
+    let id = |suffix: &str| format!("s-{fp}-clienttime{suffix}");
+    let note = elements.iter().find(|e| e.attr("id") == Some(&id("-na")));
+    let svg = elements.iter().find(|e| {
+        e.name == "svg" && e.attr("aria-labelledby") == Some(&format!("{} {}", id("-t"), id("-d")))
+    });
+    let Some(by_client) = secret["client_hourly"].as_object() else {
+        assert!(svg.is_none(), "{fp}: a chart from unknown counts");
+        let has_clients = !secret["clients"].as_object().unwrap().is_empty();
+        let timed = !secret["hourly"].as_object().unwrap().is_empty();
+        assert_eq!(note.is_some(), has_clients && timed, "{fp}: the note");
+        if let Some(note) = note {
+            assert!(text_of(html, &note.inner).contains("not available"));
+        }
+        return;
+    };
+    assert!(note.is_none(), "{fp}: a note although the counts are known");
+    let mut totals: Vec<(String, u64)> = by_client
+        .iter()
+        .map(|(client, hours)| {
+            let n = hours
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|n| n.as_u64().unwrap())
+                .sum();
+            (client.clone(), n)
+        })
+        .collect();
+    let timed: u64 = totals.iter().map(|(_, n)| n).sum();
+    let Some(svg) = svg else {
+        assert_eq!(timed, 0, "{fp}: no chart of requests over time by client");
+        return;
+    };
+    totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut expected: Vec<String> = totals.iter().take(5).map(|(c, _)| c.clone()).collect();
+    if totals.len() > 5 {
+        expected.push(format!("other clients ({})", totals.len() - 5));
+    }
+    let labels: Vec<String> = inside(elements, svg)
+        .filter(|e| e.name == "text" && e.has_class("lane"))
+        .map(|e| text_of(html, &e.inner))
+        .collect();
+    assert_eq!(labels, expected, "{fp}: rows");
+    // Each mark's title ends with its count; together they are every timed use by a client.
+    let marked: u64 = inside(elements, svg)
+        .filter(|e| e.name == "rect" && e.has_class("mark"))
+        .map(|m| {
+            let title = text_of(html, &m.inner);
+            title.rsplit(": ").next().unwrap().parse::<u64>().unwrap()
+        })
+        .sum();
+    assert_eq!(marked, timed, "{fp}: marks");
+    // The table view right after the chart holds the same counts.
+    let table = elements
+        .iter()
+        .find(|e| e.name == "table" && e.inner.start > svg.inner.end)
+        .unwrap();
+    let tabled: u64 = inside(elements, table)
+        .filter(|e| e.name == "td" && e.has_class("n"))
+        .map(|c| text_of(html, &c.inner).parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(tabled, timed, "{fp}: table view");
 }
 
 /// The timeline's marks: one per used column of each lane, as many as rows of its table view.
@@ -506,11 +583,101 @@ fn a_generated_incident_folds_its_uses_into_a_timeline() {
         html.contains("one mark per 2 hours"),
         "columns of two hours"
     );
-    // Referer hosts reach the sections.
+    // Referer hosts reach the sections; seven clients are five rows and the others.
     assert!(html.contains("referer hosts"), "no referer hosts");
+    assert_eq!(
+        html.matches(r#"-clienttime-t">"#).count(),
+        12,
+        "a chart of requests over time by client per section"
+    );
+    assert!(
+        html.contains("other clients (2)"),
+        "no row of the other clients"
+    );
     for key in &keys {
         assert!(!html.contains(key.as_str()), "a key leaked");
     }
+}
+
+#[test]
+fn summaries_without_per_client_times_say_the_chart_is_not_available() {
+    // Two clients of one key over three hours, and a third client of it on another machine.
+    let dir = tempdir();
+    let key = "f91b83a50bfee4ad5285a7e99c14539e";
+    let line = |client: &str, hour: u32| {
+        format!("{client} - - [27/Nov/2025:{hour:02}:10:00 +0000] \"GET /v1/x?api_key={key} HTTP/1.1\" 200 1 \"-\" \"curl/8\"\n")
+    };
+    let a: String = [("192.0.2.1", 8), ("192.0.2.1", 9), ("192.0.2.2", 10)]
+        .iter()
+        .map(|(c, h)| line(c, *h))
+        .collect();
+    write(dir.path(), "a.log", a);
+    write(dir.path(), "b.log", line("198.51.100.7", 9));
+    let summary_json = |log: &str| {
+        let findings = run(logleaks()
+            .current_dir(dir.path())
+            .args(["scan", "--format", "jsonl", log]));
+        write(dir.path(), &format!("{log}.jsonl"), &findings.stdout);
+        let out = run(logleaks().current_dir(dir.path()).args([
+            "summary",
+            "--format",
+            "json",
+            &format!("{log}.jsonl"),
+        ]));
+        out.assert_code(0);
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let new = summary_json("b.log");
+    // A summary of a.log as logleaks wrote it before it kept per-client times.
+    let mut old = summary_json("a.log");
+    old["secrets"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("client_hourly")
+        .expect("client_hourly in the summary");
+    // (both as bare arrays, the form of the earliest summaries, which `summary` still reads)
+    write(dir.path(), "old.json", old["secrets"].to_string());
+    write(dir.path(), "new.json", new["secrets"].to_string());
+    let page = |inputs: &[&str]| {
+        let out = run(logleaks()
+            .current_dir(dir.path())
+            .args(["summary", "--format", "html"])
+            .args(inputs));
+        out.assert_code(0);
+        out.out()
+    };
+    let fp = new["secrets"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for inputs in [
+        &["old.json"][..],
+        &["new.json", "old.json"],
+        &["old.json", "new.json"],
+    ] {
+        let html = page(inputs);
+        parse(&html).unwrap();
+        assert!(
+            html.contains(&format!(
+                "id=\"s-{fp}-clienttime-na\">Requests over time by client: not available"
+            )),
+            "{inputs:?}"
+        );
+        assert!(!html.contains("-clienttime-t"), "{inputs:?}: a chart");
+    }
+    // From the findings themselves, the chart is there with all three clients.
+    let html = page(&["a.log.jsonl", "b.log.jsonl"]);
+    let summary = summary_of(
+        &[
+            std::fs::read(dir.path().join("a.log.jsonl")).unwrap(),
+            std::fs::read(dir.path().join("b.log.jsonl")).unwrap(),
+        ]
+        .concat(),
+    );
+    check_page(&html, &summary, 50);
+    assert!(html.contains(&format!("s-{fp}-clienttime-t")), "no chart");
+    assert!(html.contains("192.0.2.1: 2025-11-27 08:00Z: 1"), "{html}");
+    assert!(!html.contains("not available"));
 }
 
 #[test]

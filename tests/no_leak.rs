@@ -484,4 +484,8 @@ fn the_referer_host_never_shows_a_secret() {
     assert!(json
         .out()
         .contains(r#""referer_hosts":{"ghp_…e4r1.pages.example":1}"#));
+    // The per-client hourly counts are in what was checked.
+    assert!(json
+        .out()
+        .contains(r#""client_hourly":{"203.0.113.7":{"2026-11-27T10:00:00Z":1}}"#));
 }

@@ -125,6 +125,10 @@ fn summary_json_counts_every_secret_exactly() {
                 "2025-11-27T09:00:00Z": {"2xx": 1},
                 "2025-11-27T11:00:00Z": {"4xx": 1},
             },
+            "client_hourly": {
+                "192.0.2.55": {"2025-11-27T07:00:00Z": 1, "2025-11-27T11:00:00Z": 1},
+                "203.0.113.9": {"2025-11-27T08:00:00Z": 1, "2025-11-27T09:00:00Z": 1},
+            },
             "referer_hosts": {},
             "first_lines": {"m1/access.log": 1, "m2/access.log": 1},
             "details": {},
@@ -145,6 +149,7 @@ fn summary_json_counts_every_secret_exactly() {
             "referer_statuses": {"200": 1},
             "user_agents": {"Mozilla/5.0 (X11; Linux x86_64)": 1},
             "hourly": {"2025-11-27T08:00:00Z": {"none": 1}},
+            "client_hourly": {"198.51.100.4": {"2025-11-27T08:00:00Z": 1}},
             "referer_hosts": {"shop.example": 1},
             "first_lines": {"m1/access.log": 3},
             "details": {},
@@ -158,7 +163,7 @@ fn summary_json_counts_every_secret_exactly() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys.len(), 18, "{keys:?}");
+    assert_eq!(keys.len(), 19, "{keys:?}");
     let text = String::from_utf8_lossy(&out);
     assert!(!text.contains(KEY) && !text.contains(REFERER_KEY), "{text}");
 }

@@ -236,6 +236,9 @@ impl StatusClass {
 /// Uses in one hour, by status class (indexed by [`StatusClass`] order).
 pub type ClassCounts = [u64; 5];
 
+/// Uses per client, per hour (UTC hours since the epoch).
+pub type ClientHourly = BTreeMap<Text, BTreeMap<i64, u64>>;
+
 /// The hour (UTC) of an instant, as whole hours since the Unix epoch.
 fn hour_of(instant: jiff::Timestamp) -> i64 {
     instant.as_second().div_euclid(3600)
@@ -265,6 +268,10 @@ pub struct SecretSummary {
     /// Uses per hour (UTC, hours since the epoch) by status class; findings without a time are
     /// not in it.
     hourly: BTreeMap<i64, ClassCounts>,
+    /// Uses per client and hour (UTC, hours since the epoch), for findings with both; `None`
+    /// when some input was a summary written before these counts were kept, so that a partial
+    /// map is never taken for the whole.
+    client_hourly: Option<ClientHourly>,
     /// Uses per host of the request's Referer.
     referer_hosts: BTreeMap<Text, u64>,
     /// The first line it was found on, per file.
@@ -448,6 +455,34 @@ impl<'a> Fields<'a> {
         Ok(hourly)
     }
 
+    /// `client_hourly`: `{"<client key>": {"<hour, RFC 3339>": n}}`; absent or `null` (a
+    /// summary written before it was kept) reads as unknown.
+    fn client_hourly(&self, key: &str) -> Result<Option<ClientHourly>, String> {
+        if self.optional(key).is_none() {
+            return Ok(None);
+        }
+        let mut by_client = ClientHourly::new();
+        for (client, hours) in self.object(key)? {
+            let client = Text::from_key(client)
+                .ok_or_else(|| self.bad(format!("a key in \"{key}\" has bad base64")))?;
+            let hours = hours.as_object().ok_or_else(|| {
+                self.bad(format!("a value in \"{key}\" is not an object of counts"))
+            })?;
+            let mut counts = BTreeMap::new();
+            for (hour, n) in hours {
+                let instant = Seen::parse(hour)
+                    .ok_or_else(|| self.bad(format!("a key in \"{key}\" is not an RFC 3339 time")))?
+                    .instant;
+                add_count(&mut counts, hour_of(instant), self.count(key, n)?);
+            }
+            // A client without hours is left out, as findings leave it out.
+            if !counts.is_empty() {
+                add_counts(by_client.entry(client).or_default(), counts);
+            }
+        }
+        Ok(Some(by_client))
+    }
+
     fn status_counts(&self, key: &str) -> Result<BTreeMap<u16, u64>, String> {
         let mut counts = BTreeMap::new();
         for (k, v) in self.object(key)? {
@@ -475,6 +510,18 @@ fn add_class_counts(hourly: &mut BTreeMap<i64, ClassCounts>, hour: i64, counts: 
 fn add_counts<K: Ord>(counts: &mut BTreeMap<K, u64>, more: BTreeMap<K, u64>) {
     for (key, n) in more {
         add_count(counts, key, n);
+    }
+}
+
+/// Adds `more` to `counts`; unknown (`None`) on either side makes the sum unknown.
+fn add_client_hourly(counts: &mut Option<ClientHourly>, more: Option<ClientHourly>) {
+    match (counts.as_mut(), more) {
+        (Some(counts), Some(more)) => {
+            for (client, hours) in more {
+                add_counts(counts.entry(client).or_default(), hours);
+            }
+        }
+        _ => *counts = None,
     }
 }
 
@@ -552,6 +599,11 @@ impl SecretSummary {
             counts[class.index()] = 1;
             hourly.insert(hour_of(seen.instant), counts);
         }
+        let client = f.optional_text("client")?;
+        let mut client_hourly = ClientHourly::new();
+        if let (Some(client), Some(seen)) = (&client, &seen) {
+            client_hourly.insert(client.clone(), BTreeMap::from([(hour_of(seen.instant), 1)]));
+        }
         let once = |t: Option<Text>| t.into_iter().map(|t| (t, 1)).collect();
         Ok(SecretSummary {
             fingerprint,
@@ -566,11 +618,12 @@ impl SecretSummary {
                 .map(str::to_string)
                 .into_iter()
                 .collect(),
-            clients: once(f.optional_text("client")?),
+            clients: once(client),
             statuses,
             referer_statuses,
             user_agents: once(f.optional_text("user_agent")?),
             hourly,
+            client_hourly: Some(client_hourly),
             referer_hosts: once(f.optional_text("referer_host")?),
             details,
         })
@@ -620,6 +673,7 @@ impl SecretSummary {
             referer_statuses: f.status_counts("referer_statuses")?,
             user_agents: f.text_counts("user_agents")?,
             hourly: f.hourly("hourly")?,
+            client_hourly: f.client_hourly("client_hourly")?,
             referer_hosts: f.optional_text_counts("referer_hosts")?,
             first_lines: f.first_lines("first_lines")?,
             details: canonical_map(f.object("details")?.clone()),
@@ -657,6 +711,7 @@ impl SecretSummary {
         for (hour, counts) in other.hourly {
             add_class_counts(&mut self.hourly, hour, counts);
         }
+        add_client_hourly(&mut self.client_hourly, other.client_hourly);
         add_counts(&mut self.referer_hosts, other.referer_hosts);
         for (file, line) in other.first_lines {
             let slot = self.first_lines.entry(file).or_insert(line);
@@ -734,6 +789,12 @@ impl SecretSummary {
         &self.hourly
     }
 
+    /// Uses per client and hour (UTC hours since the epoch), for findings with both; `None` when
+    /// unknown (some input was a summary written before these counts were kept).
+    pub fn client_hourly(&self) -> Option<&ClientHourly> {
+        self.client_hourly.as_ref()
+    }
+
     /// Uses per Referer host.
     pub fn referer_hosts(&self) -> &BTreeMap<Text, u64> {
         &self.referer_hosts
@@ -773,6 +834,17 @@ fn hourly_json(
         .collect()
 }
 
+/// `client_hourly` as written: client key to hour text to count.
+fn client_hourly_json(by_client: &ClientHourly) -> BTreeMap<String, BTreeMap<String, u64>> {
+    by_client
+        .iter()
+        .map(|(client, hours)| {
+            let hours = hours.iter().map(|(&h, &n)| (hour_text(h), n)).collect();
+            (client.to_key(), hours)
+        })
+        .collect()
+}
+
 /// A map of [`Text`] to counts, serialised with [`Text::to_key`] keys in key order.
 fn keyed(counts: &BTreeMap<Text, u64>) -> BTreeMap<String, u64> {
     counts.iter().map(|(k, &n)| (k.to_key(), n)).collect()
@@ -796,6 +868,7 @@ struct SummaryJson<'a> {
     referer_statuses: &'a BTreeMap<u16, u64>,
     user_agents: BTreeMap<String, u64>,
     hourly: BTreeMap<String, BTreeMap<&'static str, u64>>,
+    client_hourly: Option<BTreeMap<String, BTreeMap<String, u64>>>,
     referer_hosts: BTreeMap<String, u64>,
     first_lines: BTreeMap<String, u64>,
     details: &'a Map<String, Value>,
@@ -819,6 +892,7 @@ impl Serialize for SecretSummary {
             referer_statuses: &self.referer_statuses,
             user_agents: keyed(&self.user_agents),
             hourly: hourly_json(&self.hourly),
+            client_hourly: self.client_hourly.as_ref().map(client_hourly_json),
             referer_hosts: keyed(&self.referer_hosts),
             first_lines: keyed(&self.first_lines),
             details: &self.details,
@@ -1002,6 +1076,10 @@ mod tests {
                 "statuses": {"200": 2, "403": 1}, "referer_statuses": {},
                 "user_agents": {"curl/8": 3},
                 "hourly": {"2025-11-27T08:00:00Z": {"4xx": 1}, "2025-11-27T09:00:00Z": {"2xx": 2}},
+                "client_hourly": {
+                    "198.51.100.4": {"2025-11-27T09:00:00Z": 1},
+                    "203.0.113.9": {"2025-11-27T08:00:00Z": 1, "2025-11-27T09:00:00Z": 1},
+                },
                 "referer_hosts": {"portal.example": 3}, "first_lines": {"a.log": 1},
                 "details": {},
             })
@@ -1210,6 +1288,65 @@ mod tests {
             .add_value(&bad)
             .unwrap_err()
             .contains("RFC 3339"));
+    }
+
+    #[test]
+    fn client_hourly_counts_timed_uses_and_unknown_stays_unknown() {
+        let mut untimed = finding("2025-11-27T10:00:00Z", "c", 200, "request.query");
+        untimed.as_object_mut().unwrap().remove("timestamp");
+        let mut anonymous = finding("2025-11-27T10:00:00Z", "c", 200, "request.query");
+        anonymous.as_object_mut().unwrap().remove("client");
+        let summary = summary_of(&[
+            finding("2025-11-27T10:59:00+01:00", "c", 200, "request.query"),
+            finding("2025-11-27T09:01:00Z", "c", 403, "referer"),
+            finding("2025-11-27T10:00:00Z", "d", 200, "request.query"),
+            untimed,
+            anonymous,
+        ]);
+        let s = only(&summary);
+        // Only uses with both a client and a time; every place counts, whatever its status.
+        assert_eq!(
+            s["client_hourly"],
+            json!({
+                "c": {"2025-11-27T09:00:00Z": 2},
+                "d": {"2025-11-27T10:00:00Z": 1},
+            })
+        );
+        // Read back at another offset, the hours land on the same UTC hours.
+        let mut shifted = s.clone();
+        shifted["client_hourly"] = json!({"c": {"2025-11-27T10:00:00+01:00": 3}, "e": {}});
+        let mut merged = summary.clone();
+        merged.add_value(&shifted).unwrap();
+        assert_eq!(
+            only(&merged)["client_hourly"],
+            json!({
+                "c": {"2025-11-27T09:00:00Z": 5},
+                "d": {"2025-11-27T10:00:00Z": 1},
+            })
+        );
+        // A summary written before the counts were kept makes them unknown, in either order.
+        let mut old = s.clone();
+        old.as_object_mut().unwrap().remove("client_hourly");
+        assert_eq!(
+            only(&summary_of(&[old.clone()]))["client_hourly"],
+            json!(null)
+        );
+        for order in [[&old, &s], [&s, &old]] {
+            let merged = summary_of(&order.map(Clone::clone));
+            assert_eq!(only(&merged)["client_hourly"], json!(null));
+            assert_eq!(merged.sorted()[0].client_hourly(), None);
+        }
+        let mut bad = s.clone();
+        bad["client_hourly"] = json!({"c": {"noon": 1}});
+        assert!(Summary::default()
+            .add_value(&bad)
+            .unwrap_err()
+            .contains("\"client_hourly\" is not an RFC 3339 time"));
+        bad["client_hourly"] = json!({"c": [1]});
+        assert!(Summary::default()
+            .add_value(&bad)
+            .unwrap_err()
+            .contains("not an object of counts"));
     }
 
     mod merge_properties {

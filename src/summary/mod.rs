@@ -22,6 +22,11 @@
 //!   `first_lines` holds the first line it was found on in each file (keys as for `clients`).
 //!   All three are complete (never cut to a top N), so merging stays exact; summaries written
 //!   before them read as having none.
+//! - `client_hourly` counts uses per client and UTC hour (`{"<client>": {"<hour>": n}}`, keys
+//!   as for `clients`), for findings with both a client and a time; complete too, so that a
+//!   report can chart the top clients of a merged summary exactly. It is `null` when unknown: a
+//!   summary written before it was kept reads as unknown, and unknown merged with anything stays
+//!   unknown (a partial map is never passed off as the whole).
 //! - `details` is the `details` object of the latest finding (ties: the greater as JSON text).
 //! - Values that are not UTF-8 are `{"bytes": "<base64>"}` in lists, and `bytes:<base64>` as
 //!   keys of `clients` and `user_agents`; a string key that itself starts with `bytes:` or
@@ -36,7 +41,9 @@ mod table;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-pub use aggregate::{hour_text, ClassCounts, SecretSummary, Seen, StatusClass, Summary, Text};
+pub use aggregate::{
+    hour_text, ClassCounts, ClientHourly, SecretSummary, Seen, StatusClass, Summary, Text,
+};
 pub use read::InputProblem;
 pub use table::write_table;
 

@@ -6,7 +6,7 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use crate::summary::{ClassCounts, SecretSummary, StatusClass};
+use crate::summary::{ClassCounts, ClientHourly, SecretSummary, StatusClass, Text};
 
 /// Whether a credential was still usable, from its `details` (best first when compared).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -171,6 +171,73 @@ pub fn fold(hourly: &BTreeMap<i64, ClassCounts>, axis: &Axis) -> Vec<ClassCounts
     columns
 }
 
+/// One row of a secret's chart of requests over time by client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientSeries {
+    /// The client, or `None` for every other client together.
+    pub client: Option<Text>,
+    /// How many clients the row stands for (1, or the number of other clients).
+    pub clients: usize,
+    /// Uses per column of the axis.
+    pub columns: Vec<u64>,
+}
+
+impl ClientSeries {
+    /// Uses in all columns.
+    pub fn total(&self) -> u64 {
+        self.columns.iter().fold(0, |sum, n| sum.saturating_add(*n))
+    }
+}
+
+/// The `n` clients with the most timed uses (ties in client order), each with its uses per
+/// column of `axis`, then one row for all the other clients when there are any.
+pub fn client_series(by_client: &ClientHourly, axis: &Axis, n: usize) -> Vec<ClientSeries> {
+    let fold_hours = |hours: &BTreeMap<i64, u64>, columns: &mut Vec<u64>| {
+        for (&hour, &uses) in hours {
+            if let Some(i) = axis.bin(hour) {
+                columns[i] = columns[i].saturating_add(uses);
+            }
+        }
+    };
+    let totals: BTreeMap<&Text, u64> = by_client
+        .iter()
+        .map(|(client, hours)| {
+            (
+                client,
+                hours.values().fold(0u64, |a, b| a.saturating_add(*b)),
+            )
+        })
+        .collect();
+    let chosen = top(&totals, n);
+    let mut rows: Vec<ClientSeries> = chosen
+        .iter()
+        .map(|(client, _)| {
+            let mut columns = vec![0; axis.bins];
+            fold_hours(&by_client[*client], &mut columns);
+            ClientSeries {
+                client: Some((*client).clone()),
+                clients: 1,
+                columns,
+            }
+        })
+        .collect();
+    let others = by_client.len() - chosen.len();
+    if others > 0 {
+        let mut columns = vec![0; axis.bins];
+        for (client, hours) in by_client {
+            if !chosen.iter().any(|(c, _)| *c == client) {
+                fold_hours(hours, &mut columns);
+            }
+        }
+        rows.push(ClientSeries {
+            client: None,
+            clients: others,
+            columns,
+        });
+    }
+    rows
+}
+
 /// The first and last hour any of `secrets` was used in.
 pub fn hour_range<'a>(secrets: impl IntoIterator<Item = &'a SecretSummary>) -> Option<(i64, i64)> {
     secrets
@@ -318,6 +385,40 @@ mod tests {
             Some(StatusClass::ClientError)
         );
         assert_eq!(leading_class(&[0; 5]), None);
+    }
+
+    #[test]
+    fn client_series_keep_the_top_clients_and_sum_the_others() {
+        let text = |s: &str| Text::Str(s.into());
+        let by_client: ClientHourly = BTreeMap::from([
+            (text("a"), BTreeMap::from([(100, 1), (101, 1)])),
+            (text("b"), BTreeMap::from([(100, 5)])),
+            (text("c"), BTreeMap::from([(103, 2)])),
+            (text("d"), BTreeMap::from([(102, 1), (103, 1)])),
+            (text("e"), BTreeMap::from([(90, 4)])), // before the axis: left out
+        ]);
+        let axis = Axis::covering(100, 103, 2);
+        assert_eq!((axis.start, axis.width, axis.bins), (100, 2, 2));
+        let rows = client_series(&by_client, &axis, 2);
+        // b (5), then e (4, off the axis), then a, c and d (2 each) tied in client order.
+        let rows: Vec<(Option<Text>, usize, Vec<u64>)> = rows
+            .into_iter()
+            .map(|r| (r.client, r.clients, r.columns))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Some(text("b")), 1, vec![5, 0]),
+                (Some(text("e")), 1, vec![0, 0]),
+                (None, 3, vec![2, 4]),
+            ]
+        );
+        // With room for every client there is no row of others.
+        let all = client_series(&by_client, &axis, 10);
+        assert_eq!(all.len(), 5);
+        assert!(all.iter().all(|r| r.client.is_some()));
+        assert_eq!(all.iter().map(ClientSeries::total).sum::<u64>(), 11);
+        assert!(client_series(&ClientHourly::new(), &axis, 5).is_empty());
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::io::{self, Write};
 use serde_json::Value;
 
 use super::escape::{escape, shown_secret, Scrubber};
-use super::layout::{fold, hour_range, rotate_first, top, Axis, Outcome, Validity};
-use super::svg::{self, class_css, column_label, Lane};
+use super::layout::{client_series, fold, hour_range, rotate_first, top, Axis, Outcome, Validity};
+use super::svg::{self, class_css, column_label, ClientRow, Lane};
 use crate::finding::Severity;
 use crate::summary::{SecretSummary, StatusClass, Summary, Text};
 
@@ -45,8 +45,10 @@ pub struct InputHash {
 const TIMELINE_LANES: usize = 50;
 /// Columns of the incident timeline at most.
 const TIMELINE_COLUMNS: usize = 120;
-/// Columns of a secret's own chart at most.
+/// Columns of a secret's own charts at most.
 const SECRET_COLUMNS: usize = 48;
+/// Clients with a row of their own in a secret's chart of requests over time by client.
+const CLIENT_ROWS: usize = 5;
 /// Files and machines named in the headline (the others are counted).
 const HEADLINE_FILES: usize = 8;
 /// Rows of each table of the other secrets.
@@ -557,36 +559,15 @@ impl Page {
             (s.hourly().keys().next(), s.hourly().keys().next_back())
         {
             let axis = Axis::covering(first, last, SECRET_COLUMNS);
-            let columns = fold(s.hourly(), &axis);
-            let desc = format!(
-                "Uses per {} from {} to {}, stacked by status class.",
-                width_words(axis.width),
-                column_label(axis.start),
-                column_label(axis.hour_of_bin(axis.bins - 1))
-            );
-            self.html.push_str("<div class=\"scroll\">");
-            self.html.push_str(&svg::uses_over_time(
-                &format!("{id}-chart"),
-                &format!("Uses of {} over time", escape(&shown_secret(s))),
-                &desc,
-                &axis,
-                &columns,
-            ));
-            self.html.push_str("</div>\n<details><summary>Table view of the chart</summary><table class=\"chart-table\">\n");
-            self.counts_header("<th>from (UTC)</th>");
-            for (i, counts) in columns.iter().enumerate() {
-                if counts.iter().sum::<u64>() > 0 {
-                    let cells = format!("<td>{}</td>", column_label(axis.hour_of_bin(i)));
-                    self.counts_row(&cells, counts);
-                }
-            }
-            self.html.push_str("</table></details>\n");
+            self.uses_over_time(&id, s, &axis);
+            self.clients_over_time(&id, s, &axis);
         }
         if !clients.is_empty() {
             let rows: Vec<(String, u64)> =
                 clients.iter().map(|(c, n)| (self.text(c), *n)).collect();
             let shown = escape(&shown_secret(s));
-            self.html.push_str("<div class=\"scroll\">");
+            self.html
+                .push_str("<p class=\"caption\">Requests, by client</p><div class=\"scroll\">");
             self.html.push_str(&svg::bars(
                 &format!("{id}-clients"),
                 &format!("Requests carrying {shown} by client"),
@@ -605,6 +586,114 @@ impl Page {
             let _ = write!(self.html, "<li>{action}</li>");
         }
         self.html.push_str("</ul>\n</article>\n");
+    }
+
+    /// A secret's uses over time, stacked by status class, with its table view.
+    fn uses_over_time(&mut self, id: &str, s: &SecretSummary, axis: &Axis) {
+        let columns = fold(s.hourly(), axis);
+        let desc = format!(
+            "Uses per {} from {} to {}, stacked by status class.",
+            width_words(axis.width),
+            column_label(axis.start),
+            column_label(axis.hour_of_bin(axis.bins - 1))
+        );
+        self.html
+            .push_str("<p class=\"caption\">Uses over time, by status</p><div class=\"scroll\">");
+        self.html.push_str(&svg::uses_over_time(
+            &format!("{id}-chart"),
+            &format!("Uses of {} over time", escape(&shown_secret(s))),
+            &desc,
+            axis,
+            &columns,
+        ));
+        self.html.push_str("</div>\n<details><summary>Table view of the chart</summary><table class=\"chart-table\">\n");
+        self.counts_header("<th>from (UTC)</th>");
+        for (i, counts) in columns.iter().enumerate() {
+            if counts.iter().sum::<u64>() > 0 {
+                let cells = format!("<td>{}</td>", column_label(axis.hour_of_bin(i)));
+                self.counts_row(&cells, counts);
+            }
+        }
+        self.html.push_str("</table></details>\n");
+    }
+
+    /// A secret's requests over time by client: a row for each of its top clients and one for
+    /// the others, with its table view; or why it cannot be drawn.
+    fn clients_over_time(&mut self, id: &str, s: &SecretSummary, axis: &Axis) {
+        let Some(by_client) = s.client_hourly() else {
+            if !s.clients().is_empty() {
+                let _ = writeln!(
+                    self.html,
+                    "<p class=\"muted\" id=\"{id}-clienttime-na\">Requests over time by client: not available. Some of the summaries read were written before logleaks kept per-client times; <code>logleaks summary</code> over the findings themselves draws it.</p>"
+                );
+            }
+            return;
+        };
+        let series = client_series(by_client, axis, CLIENT_ROWS);
+        if series.is_empty() {
+            return;
+        }
+        let rows: Vec<ClientRow> = series
+            .iter()
+            .map(|r| match &r.client {
+                Some(client) => ClientRow {
+                    label: self.text(client),
+                    css: "kclient",
+                    columns: r.columns.clone(),
+                },
+                None => ClientRow {
+                    label: format!("other clients ({})", r.clients),
+                    css: "kother",
+                    columns: r.columns.clone(),
+                },
+            })
+            .collect();
+        let timed = series.iter().fold(0u64, |a, r| a.saturating_add(r.total()));
+        let others = match series.last() {
+            Some(r) if r.client.is_none() => ", then the other clients together",
+            _ => "",
+        };
+        let desc = format!(
+            "{} with a client and a time, per {} from {} to {}: a row for each of the {} with the most{others}, on one scale; each row ends with its total.",
+            crate::printable::counted(timed, "request"),
+            width_words(axis.width),
+            column_label(axis.start),
+            column_label(axis.hour_of_bin(axis.bins - 1)),
+            counted(series.iter().filter(|r| r.client.is_some()).count(), "client"),
+        );
+        self.html.push_str(
+            "<p class=\"caption\">Requests over time, by client</p><div class=\"scroll\">",
+        );
+        self.html.push_str(&svg::client_rows(
+            &format!("{id}-clienttime"),
+            &format!(
+                "Requests carrying {} over time by client",
+                escape(&shown_secret(s))
+            ),
+            &desc,
+            axis,
+            &rows,
+        ));
+        self.html.push_str("</div>\n<details><summary>Table view of the chart</summary><div class=\"scroll\"><table class=\"chart-table\">\n<tr><th>from (UTC)</th>");
+        for row in &rows {
+            let _ = write!(self.html, r#"<th class="n">{}</th>"#, row.label);
+        }
+        self.html.push_str("</tr>\n");
+        for i in 0..axis.bins {
+            if rows.iter().all(|r| r.columns[i] == 0) {
+                continue;
+            }
+            let _ = write!(
+                self.html,
+                "<tr><td>{}</td>",
+                column_label(axis.hour_of_bin(i))
+            );
+            for row in &rows {
+                let _ = write!(self.html, r#"<td class="n">{}</td>"#, row.columns[i]);
+            }
+            self.html.push_str("</tr>\n");
+        }
+        self.html.push_str("</table></div></details>\n");
     }
 
     fn others(&mut self, rest: &[&SecretSummary], offset: usize) {
