@@ -292,9 +292,31 @@ fn scan_member(
         Searched::NotText(what) => return skip_not_text(input, what, stats, out),
         Searched::Archive(kind) => return skip_not_text(input, kind.name(), stats, out),
     };
+    stats.bytes += read.bytes;
+    end_of_stream(
+        input,
+        read.error.as_ref(),
+        read.lines,
+        read.cut_lines,
+        stats,
+        out,
+    )
+}
+
+/// Ends the scan of a whole stream of `lines` lines: says why reading it stopped early
+/// (`error`) and how many of its lines were cut, and counts it as scanned; breaks off the input
+/// when the error ends it.
+fn end_of_stream(
+    input: &InputFile,
+    error: Option<&io::Error>,
+    lines: u64,
+    cut_lines: u64,
+    stats: &mut SegmentStats,
+    out: &mut Output,
+) -> Result<ControlFlow<()>, Disconnected> {
     let mut flow = ControlFlow::Continue(());
-    if let Some(e) = &read.error {
-        let problem = input::read_problem(e, read.lines);
+    if let Some(e) = error {
+        let problem = input::read_problem(e, lines);
         out.notice(Notice::Error {
             path: input.display.clone(),
             message: problem.message,
@@ -303,11 +325,10 @@ fn scan_member(
             flow = ControlFlow::Break(());
         }
     }
-    stats.lines += read.lines;
+    stats.lines += lines;
     stats.scanned += 1;
-    stats.bytes += read.bytes;
-    if read.cut_lines > 0 {
-        out.notice(truncated_note(input, read.cut_lines))?;
+    if cut_lines > 0 {
+        out.notice(truncated_note(input, cut_lines))?;
     }
     Ok(flow)
 }
@@ -342,7 +363,7 @@ fn scan_pumped(
     out: &mut Output,
 ) -> Result<ControlFlow<()>, Disconnected> {
     let mut lines = 0;
-    let mut end = match pump.next_block() {
+    let end = match pump.next_block() {
         Ok(Some(first)) => {
             let head = logformat::detection_head(first.bytes());
             let choice = format_choice(options, input);
@@ -382,25 +403,9 @@ fn scan_pumped(
         Ok(None) => None,
         Err(e) => Some(e),
     };
-    let mut flow = ControlFlow::Continue(());
-    if let Some(e) = end.take() {
-        let problem = input::read_problem(&e, lines);
-        out.notice(Notice::Error {
-            path: input.display.clone(),
-            message: problem.message,
-        })?;
-        if problem.ends_input {
-            flow = ControlFlow::Break(());
-        }
-    }
-    stats.lines += lines;
-    stats.scanned += 1;
     let cut = pump.cut_lines();
     stats.bytes += cut.skipped_bytes;
-    if cut.lines > 0 {
-        out.notice(truncated_note(input, cut.lines))?;
-    }
-    Ok(flow)
+    end_of_stream(input, end.as_ref(), lines, cut.lines, stats, out)
 }
 
 fn scan_range(
