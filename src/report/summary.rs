@@ -7,6 +7,19 @@ use super::{JsonFinding, Report, ReportOptions};
 use crate::finding::Finding;
 use crate::summary::{write_table, Summary};
 
+/// Adds `finding` to `summary` as the JSON value `--format jsonl` writes for it, so that a
+/// scan's summary and `logleaks summary` over its findings add up identically.
+pub(super) fn add_finding(
+    summary: &mut Summary,
+    finding: &Finding,
+    options: &ReportOptions,
+) -> io::Result<()> {
+    let value = serde_json::to_value(JsonFinding::new(finding, options))?;
+    summary
+        .add_value(&value)
+        .map_err(|message| io::Error::other(format!("internal error: {message}")))
+}
+
 /// `scan --format summary`: findings aggregated per secret, written as the summary table when
 /// the scan ends.
 pub struct SummaryReport<'w> {
@@ -28,11 +41,7 @@ impl<'w> SummaryReport<'w> {
 
 impl Report for SummaryReport<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
-        // The same JSON value as `--format jsonl`, so that both paths add up identically.
-        let value = serde_json::to_value(JsonFinding::new(finding, &self.options))?;
-        self.summary
-            .add_value(&value)
-            .map_err(|message| io::Error::other(format!("internal error: {message}")))
+        add_finding(&mut self.summary, finding, &self.options)
     }
 
     fn finish(&mut self) -> io::Result<()> {

@@ -17,7 +17,7 @@ mod svg;
 
 use std::io::{self, Write};
 
-use super::{JsonFinding, Report, ReportContext, ReportOptions};
+use super::{Report, ReportContext, ReportOptions};
 use crate::finding::Finding;
 use crate::summary::Summary;
 
@@ -80,12 +80,9 @@ impl<'w> HtmlReport<'w> {
 
 impl Report for HtmlReport<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
-        // The same JSON value as `--format jsonl` (without `--show-secrets`), so that the page
-        // of a scan and the page of `summary` over its findings agree.
-        let value = serde_json::to_value(JsonFinding::new(finding, &self.options))?;
-        self.summary
-            .add_value(&value)
-            .map_err(|message| io::Error::other(format!("internal error: {message}")))
+        // As `--format jsonl` writes it (without `--show-secrets`), so that the page of a scan
+        // and the page of `summary` over its findings agree.
+        super::summary::add_finding(&mut self.summary, finding, &self.options)
     }
 
     fn finish(&mut self) -> io::Result<()> {
