@@ -152,13 +152,7 @@ fn concatenated_streams_are_read_whole_and_lines_count_across_them() {
     let content = fixture(NGINX);
     let plain = scan_shown([NGINX]).findings();
     // One cut between lines, one in the middle of a line (a later stream finishes the line).
-    let after_line_20 = content
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .nth(19)
-        .map(|(i, _)| i + 1)
-        .expect("20 lines");
+    let after_line_20 = after_lines(&content, 20);
     let mid_line = after_line_20 + 30;
     for codec in CODECS {
         let mut bytes = Vec::new();

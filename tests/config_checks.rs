@@ -13,15 +13,6 @@ fn path_str(p: &Path) -> &str {
     p.to_str().expect("temporary paths are UTF-8")
 }
 
-const ACME_RULE: &str = r#"[[rules]]
-id = "acme-internal-key"
-description = "ACME internal API key"
-regex = 'acme_[0-9a-f]{32}'
-kind = "api_key"
-severity = "high"
-examples = ["/v1/orders?key=acme_0123456789abcdef0123456789abcdef"]
-"#;
-
 #[test]
 fn rules_lists_the_custom_rules_of_the_config_in_use() {
     let dir = tempdir();

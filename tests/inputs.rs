@@ -91,13 +91,7 @@ fn gzip_multi_member_counts_lines_across_members() {
     let content = fixture(NGINX);
     let dir = tempdir();
     // Members split between lines (as `cat a.gz b.gz` makes), and in the middle of a line.
-    let after_line_20 = content
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .nth(19)
-        .map(|(i, _)| i + 1)
-        .unwrap();
+    let after_line_20 = after_lines(&content, 20);
     for (name, cuts) in [
         ("between-lines.gz", vec![after_line_20]),
         (

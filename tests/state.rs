@@ -24,16 +24,6 @@ fn quiet(n: u32) -> String {
     format!("{}\n", combined_line(&format!("/static/app.js?v={n}")))
 }
 
-fn append(path: &Path, text: &str) {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .expect("open for append");
-    file.write_all(text.as_bytes()).expect("append");
-}
-
 /// One `scan --state` run of `dir`: (file name, line, secret) of each finding.
 fn cron_run(dir: &Path, state: &Path) -> Vec<(String, u64, String)> {
     let run = scan_shown([

@@ -247,18 +247,7 @@ fn vcs_metadata_is_skipped_unless_include_vcs() {
 #[test]
 fn the_config_file_in_use_is_not_scanned() {
     let dir = tempdir();
-    let config = write(
-        dir.path(),
-        ".logleaks.toml",
-        r#"[[rules]]
-id = "acme-internal-key"
-description = "ACME internal API key"
-regex = 'acme_[0-9a-f]{32}'
-kind = "api_key"
-severity = "high"
-examples = ["/v1/orders?key=acme_0123456789abcdef0123456789abcdef"]
-"#,
-    );
+    let config = write(dir.path(), ".logleaks.toml", ACME_RULE);
     write(
         dir.path(),
         "access.log",

@@ -118,15 +118,6 @@ fn leak(n: u32) -> String {
     )
 }
 
-fn append(path: &Path, text: &str) {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .expect("open for append");
-    file.write_all(text.as_bytes()).expect("append");
-}
-
 fn found(file: &str, line: u64, n: u32) -> (String, u64, String) {
     (file.to_string(), line, secret(n))
 }

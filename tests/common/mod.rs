@@ -702,3 +702,34 @@ pub fn rank(severity: &str) -> u8 {
         other => panic!("unknown severity {other}"),
     }
 }
+
+/// Appends `text` to the file at `path`, creating it when missing (a log being written).
+pub fn append(path: &Path, text: &str) {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("open for append");
+    file.write_all(text.as_bytes()).expect("append");
+}
+
+/// The byte offset just after the first `lines` lines of `content`.
+pub fn after_lines(content: &[u8], lines: usize) -> usize {
+    content
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(lines - 1)
+        .map(|(i, _)| i + 1)
+        .unwrap_or_else(|| panic!("fewer than {lines} lines"))
+}
+
+/// A custom rule of a config file (`acme-internal-key`), for tests of configs.
+pub const ACME_RULE: &str = r#"[[rules]]
+id = "acme-internal-key"
+description = "ACME internal API key"
+regex = 'acme_[0-9a-f]{32}'
+kind = "api_key"
+severity = "high"
+examples = ["/v1/orders?key=acme_0123456789abcdef0123456789abcdef"]
+"#;
