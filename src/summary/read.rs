@@ -112,8 +112,10 @@ fn read_records(mut reader: impl Read, summary: &mut Summary, problems: &mut Pro
     match result {
         Err(e) => cannot_read(problems, line, &e),
         Ok(None) => {} // Empty: a scan that found nothing.
-        Ok(Some(b'[')) => read_arrays(reader, line, summary, problems),
-        Ok(Some(b'{')) if object => read_objects(reader, line, summary, problems),
+        Ok(Some(b'[')) => read_documents(Document::Array, reader, line, summary, problems),
+        Ok(Some(b'{')) if object => {
+            read_documents(Document::SummaryObject, reader, line, summary, problems)
+        }
         Ok(Some(b'{')) => read_lines(reader, line, summary, problems),
         Ok(Some(_)) => problems.fatal(Some(line), NOT_LOGLEAKS.to_string()),
     }
@@ -370,51 +372,38 @@ fn stream_error_message(e: &serde_json::Error, read_error: Option<String>) -> St
     }
 }
 
-/// One summary object, or several one after the other (`cat sa.json sb.json`).
-fn read_objects(
-    mut reader: impl BufRead,
-    mut line: u64,
-    summary: &mut Summary,
-    problems: &mut Problems<'_>,
-) {
-    loop {
-        let newlines = Cell::new(0);
-        let mut counting = CountingReader {
-            inner: &mut reader,
-            newlines: &newlines,
-            error: None,
-        };
-        let result = {
-            let mut de = serde_json::Deserializer::from_reader(&mut counting);
-            de.deserialize_map(SummaryObject {
-                summary: &mut *summary,
-                problems: &mut *problems,
-                first_line: line,
-                newlines: &newlines,
-            })
-        };
-        if let Err(e) = result {
-            let message = stream_error_message(&e, counting.error.take());
-            return problems.fatal(Some(line + newlines.get()), message);
+/// The JSON documents `summary` reads whole: summary objects and arrays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Document {
+    /// `{"schema_version", "meta", "secrets": [...]}` of `summary --format json`.
+    SummaryObject,
+    /// An array of findings (`scan --format json`) or of secrets (summaries before schema 2).
+    Array,
+}
+
+impl Document {
+    /// The byte a document of this kind starts with.
+    fn opening(self) -> u8 {
+        match self {
+            Document::SummaryObject => b'{',
+            Document::Array => b'[',
         }
-        line += newlines.get();
-        match skip_whitespace(&mut reader, &mut line) {
-            Err(e) => return cannot_read(problems, line, &e),
-            Ok(None) => return,
-            Ok(Some(b'{')) => {}
-            Ok(Some(_)) => {
-                return problems.fatal(
-                    Some(line),
-                    "not valid JSON (something other than a summary follows the summary)"
-                        .to_string(),
-                )
+    }
+
+    /// What is wrong when something else follows a document of this kind.
+    fn followed_by_other(self) -> &'static str {
+        match self {
+            Document::SummaryObject => {
+                "not valid JSON (something other than a summary follows the summary)"
             }
+            Document::Array => "not valid JSON (something other than an array follows the array)",
         }
     }
 }
 
-/// One JSON array, or several one after the other (`cat a.json b.json`).
-fn read_arrays(
+/// One document of kind `document`, or several one after the other (`cat sa.json sb.json`).
+fn read_documents(
+    document: Document,
     mut reader: impl BufRead,
     mut line: u64,
     summary: &mut Summary,
@@ -429,19 +418,27 @@ fn read_arrays(
         };
         let result = {
             let mut de = serde_json::Deserializer::from_reader(&mut counting);
-            de.deserialize_seq(Elements {
-                summary: &mut *summary,
-                problems: &mut *problems,
-                first_line: line,
-                newlines: &newlines,
-            })
+            match document {
+                Document::SummaryObject => de.deserialize_map(SummaryObject {
+                    summary: &mut *summary,
+                    problems: &mut *problems,
+                    first_line: line,
+                    newlines: &newlines,
+                }),
+                Document::Array => de.deserialize_seq(Elements {
+                    summary: &mut *summary,
+                    problems: &mut *problems,
+                    first_line: line,
+                    newlines: &newlines,
+                }),
+            }
         };
         if let Err(e) = result {
             let message = stream_error_message(&e, counting.error.take());
-            let at = if e.is_io() {
-                line + newlines.get()
-            } else {
+            let at = if document == Document::Array && !e.is_io() {
                 line + (e.line() as u64).saturating_sub(1)
+            } else {
+                line + newlines.get()
             };
             return problems.fatal(Some(at), message);
         }
@@ -449,12 +446,9 @@ fn read_arrays(
         match skip_whitespace(&mut reader, &mut line) {
             Err(e) => return cannot_read(problems, line, &e),
             Ok(None) => return,
-            Ok(Some(b'[')) => {}
+            Ok(Some(b)) if b == document.opening() => {}
             Ok(Some(_)) => {
-                return problems.fatal(
-                    Some(line),
-                    "not valid JSON (something other than an array follows the array)".to_string(),
-                )
+                return problems.fatal(Some(line), document.followed_by_other().to_string())
             }
         }
     }
@@ -590,6 +584,18 @@ mod tests {
         assert_eq!(
             problems,
             ["in.jsonl:2: not valid JSON (something other than an array follows the array)"]
+        );
+
+        // Summaries one after the other are read whole; anything else after one is named.
+        let object =
+            |list: &str| format!("{{\"schema_version\":2,\"meta\":{{}},\"secrets\":[{list}\n]}}\n");
+        let (json, problems) = read(&(object(F1) + &object(F1)));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(json.contains(r#""count":2"#), "{json}");
+        let (_, problems) = read(&(object(F1) + "[]"));
+        assert_eq!(
+            problems,
+            ["in.jsonl:3: not valid JSON (something other than a summary follows the summary)"]
         );
     }
 
