@@ -9,16 +9,6 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-/// A combined log line with a credential (`api_key=…{n}`) on it.
-fn leak(n: u32) -> String {
-    format!(
-        "{}\n",
-        combined_line(&format!(
-            "/v1/orders?api_key=d4d3fd81b6ee7b3bb1c863e2{n:06}"
-        ))
-    )
-}
-
 /// A line without a credential.
 fn quiet(n: u32) -> String {
     format!("{}\n", combined_line(&format!("/static/app.js?v={n}")))
@@ -48,10 +38,6 @@ fn cron_run(dir: &Path, state: &Path) -> Vec<(String, u64, String)> {
         .collect()
 }
 
-fn secret(n: u32) -> String {
-    format!("d4d3fd81b6ee7b3bb1c863e2{n:06}")
-}
-
 #[test]
 fn a_cron_job_reports_each_leak_once_across_appends_and_rotations() {
     let dir = tempdir();
@@ -62,13 +48,16 @@ fn a_cron_job_reports_each_leak_once_across_appends_and_rotations() {
     let mut seen = Vec::new();
 
     // First run: everything there is.
-    append(&log, &(quiet(0) + &leak(1) + &quiet(2) + &leak(2)));
+    append(
+        &log,
+        &(quiet(0) + &leak_line(1) + &quiet(2) + &leak_line(2)),
+    );
     seen.extend(cron_run(&logs, &state));
     assert_eq!(
         seen,
         [
-            ("access.log".into(), 2, secret(1)),
-            ("access.log".into(), 4, secret(2))
+            ("access.log".into(), 2, numbered_secret(1)),
+            ("access.log".into(), 4, numbered_secret(2))
         ]
     );
 
@@ -78,10 +67,11 @@ fn a_cron_job_reports_each_leak_once_across_appends_and_rotations() {
     // Appended, with a line still being written at the end: the complete line only.
     append(
         &log,
-        &(leak(3) + "203.0.113.7 - - [27/Nov/2025:10:00:00 +0100] \"GET /x?api_key=d4d3fd81b6"),
+        &(leak_line(3)
+            + "203.0.113.7 - - [27/Nov/2025:10:00:00 +0100] \"GET /x?api_key=d4d3fd81b6"),
     );
     let run = cron_run(&logs, &state);
-    assert_eq!(run, [("access.log".into(), 5, secret(3))]);
+    assert_eq!(run, [("access.log".into(), 5, numbered_secret(3))]);
     seen.extend(run);
     // The line is completed; then rename-and-create rotation (logrotate `create`): the server
     // wrote more to the renamed file before it reopened its log.
@@ -90,53 +80,48 @@ fn a_cron_job_reports_each_leak_once_across_appends_and_rotations() {
         "ee7b3bb1c863e2000004 HTTP/1.1\" 200 1 \"-\" \"curl\"\n",
     );
     std::fs::rename(&log, logs.join("access.log.1")).unwrap();
-    append(&logs.join("access.log.1"), &leak(5));
-    append(&log, &(leak(6) + &quiet(7)));
+    append(&logs.join("access.log.1"), &leak_line(5));
+    append(&log, &(leak_line(6) + &quiet(7)));
     let run = cron_run(&logs, &state);
     assert_eq!(
         run,
         [
-            ("access.log".into(), 1, secret(6)),
-            ("access.log.1".into(), 6, secret(4)),
-            ("access.log.1".into(), 7, secret(5)),
+            ("access.log".into(), 1, numbered_secret(6)),
+            ("access.log.1".into(), 6, numbered_secret(4)),
+            ("access.log.1".into(), 7, numbered_secret(5)),
         ]
     );
     seen.extend(run);
 
     // The rotated file is compressed (delaycompress: `.1` becomes `.2.gz`, a new inode) after
     // one more line reached it, and the live log grows.
-    append(&logs.join("access.log.1"), &leak(8));
+    append(&logs.join("access.log.1"), &leak_line(8));
     let rotated = std::fs::read(logs.join("access.log.1")).unwrap();
     std::fs::write(logs.join("access.log.2.gz"), gzip(&rotated)).unwrap();
     std::fs::remove_file(logs.join("access.log.1")).unwrap();
-    append(&log, &leak(9));
+    append(&log, &leak_line(9));
     let run = cron_run(&logs, &state);
     assert_eq!(
         run,
         [
-            ("access.log".into(), 3, secret(9)),
-            ("access.log.2.gz".into(), 8, secret(8)),
+            ("access.log".into(), 3, numbered_secret(9)),
+            ("access.log.2.gz".into(), 8, numbered_secret(8)),
         ]
     );
     seen.extend(run);
 
     // copytruncate: the log is copied to `.1` and emptied in place (same inode); lines written
     // before the copy are in the copy, later ones in the emptied log.
-    append(&log, &leak(10));
+    append(&log, &leak_line(10));
     std::fs::copy(&log, logs.join("access.log.1")).unwrap();
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&log)
-        .unwrap()
-        .set_len(0)
-        .unwrap();
-    append(&log, &leak(11));
+    truncate(&log);
+    append(&log, &leak_line(11));
     let run = cron_run(&logs, &state);
     assert_eq!(
         run,
         [
-            ("access.log".into(), 1, secret(11)),
-            ("access.log.1".into(), 4, secret(10)),
+            ("access.log".into(), 1, numbered_secret(11)),
+            ("access.log.1".into(), 4, numbered_secret(10)),
         ]
     );
     seen.extend(run);
@@ -145,7 +130,9 @@ fn a_cron_job_reports_each_leak_once_across_appends_and_rotations() {
     // Every leak exactly once over all runs.
     let mut secrets: Vec<&str> = seen.iter().map(|(_, _, s)| s.as_str()).collect();
     secrets.sort();
-    let expected: Vec<String> = [1, 2, 3, 4, 5, 6, 8, 9, 10, 11].map(secret).to_vec();
+    let expected: Vec<String> = [1, 2, 3, 4, 5, 6, 8, 9, 10, 11]
+        .map(numbered_secret)
+        .to_vec();
     assert_eq!(
         secrets,
         expected.iter().map(String::as_str).collect::<Vec<_>>()
@@ -163,7 +150,7 @@ fn a_resumed_iis_log_is_read_with_the_fields_of_its_head() {
     };
     append(&log, &(head.to_string() + &row("v=1")));
     assert_eq!(cron_run(dir.path(), &state), []);
-    append(&log, &row(&format!("api_key={}", secret(42))));
+    append(&log, &row(&format!("api_key={}", numbered_secret(42))));
     let run = scan_shown(["--state".as_ref(), state.as_os_str(), log.as_os_str()]);
     let findings = run.findings();
     assert_eq!(findings.len(), 1, "{}", run.stderr);
@@ -175,7 +162,7 @@ fn a_resumed_iis_log_is_read_with_the_fields_of_its_head() {
 #[test]
 fn a_foreign_or_damaged_state_file_stops_the_run() {
     let dir = tempdir();
-    let log = write(dir.path(), "access.log", leak(1));
+    let log = write(dir.path(), "access.log", leak_line(1));
     for text in [
         "",
         "{\"files\": []}",
@@ -198,7 +185,7 @@ fn a_foreign_or_damaged_state_file_stops_the_run() {
 #[test]
 fn the_state_file_is_json_naming_each_file_and_never_a_secret() {
     let dir = tempdir();
-    let log = write(dir.path(), "access.log", leak(1) + &quiet(2));
+    let log = write(dir.path(), "access.log", leak_line(1) + &quiet(2));
     let state = dir.path().join("state.json");
     scan(["--state".as_ref(), state.as_os_str(), log.as_os_str()]).assert_code(1);
     let text = std::fs::read_to_string(&state).unwrap();
@@ -208,7 +195,7 @@ fn the_state_file_is_json_naming_each_file_and_never_a_secret() {
     assert_eq!(files[0]["offset"], std::fs::metadata(&log).unwrap().len());
     assert_eq!(files[0]["line"], 2);
     assert!(files[0]["path"].as_str().unwrap().ends_with("access.log"));
-    assert!(!text.contains(&secret(1)), "{text}");
+    assert!(!text.contains(&numbered_secret(1)), "{text}");
     // Scanning the directory that holds the state file does not read the state file.
     let run = scan([
         "--state".as_ref(),

@@ -107,29 +107,18 @@ impl Drop for Watch {
     }
 }
 
-fn secret(n: u32) -> String {
-    format!("d4d3fd81b6ee7b3bb1c863e2{n:06}")
-}
-
-fn leak(n: u32) -> String {
-    format!(
-        "{}\n",
-        combined_line(&format!("/v1/orders?api_key={}", secret(n)))
-    )
-}
-
 fn found(file: &str, line: u64, n: u32) -> (String, u64, String) {
-    (file.to_string(), line, secret(n))
+    (file.to_string(), line, numbered_secret(n))
 }
 
 /// Appends, both rotation styles, a new file and a deleted one, watching `dir`.
 fn follow_through_rotations(dir: &Path, watch: &Watch) {
     let log = dir.join("access.log");
     assert_eq!(watch.next("the initial scan"), found("access.log", 1, 1));
-    append(&log, &leak(2));
+    append(&log, &leak_line(2));
     assert_eq!(watch.next("an appended line"), found("access.log", 2, 2));
     // A line written in two parts is reported once it is complete.
-    let line = leak(3);
+    let line = leak_line(3);
     let (start, end) = line.split_at(60);
     append(&log, start);
     std::thread::sleep(Duration::from_millis(300));
@@ -138,8 +127,8 @@ fn follow_through_rotations(dir: &Path, watch: &Watch) {
 
     // Rename and create: the server writes to the renamed file until it reopens its log.
     std::fs::rename(&log, dir.join("access.log.1")).unwrap();
-    append(&dir.join("access.log.1"), &leak(4));
-    append(&log, &leak(5));
+    append(&dir.join("access.log.1"), &leak_line(4));
+    append(&log, &leak_line(5));
     let mut after_rename = vec![watch.next("the rotated file"), watch.next("the new file")];
     after_rename.sort();
     assert_eq!(
@@ -147,31 +136,26 @@ fn follow_through_rotations(dir: &Path, watch: &Watch) {
         [found("access.log", 1, 5), found("access.log", 4, 4)],
         "the renamed file's last line under the name it was followed by, the new file's first"
     );
-    append(&log, &leak(6));
+    append(&log, &leak_line(6));
     assert_eq!(watch.next("the new file"), found("access.log", 2, 6));
 
     // copytruncate: emptied in place, written again from the start.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&log)
-        .unwrap()
-        .set_len(0)
-        .unwrap();
-    append(&log, &leak(7));
+    truncate(&log);
+    append(&log, &leak_line(7));
     assert_eq!(watch.next("the truncated file"), found("access.log", 1, 7));
 
     // A new file under the watched directory; a deleted one is let go.
-    append(&dir.join("error.log"), &leak(8));
+    append(&dir.join("error.log"), &leak_line(8));
     assert_eq!(watch.next("a new file"), found("error.log", 1, 8));
     std::fs::remove_file(dir.join("access.log.1")).unwrap();
-    append(&log, &leak(9));
+    append(&log, &leak_line(9));
     assert_eq!(watch.next("after a deletion"), found("access.log", 2, 9));
 }
 
 #[test]
 fn findings_come_as_lines_are_written_across_rotations_until_sigterm() {
     let dir = tempdir();
-    append(&dir.path().join("access.log"), &leak(1));
+    append(&dir.path().join("access.log"), &leak_line(1));
     let watch = Watch::start(&[dir.path().as_os_str()], &[]);
     follow_through_rotations(dir.path(), &watch);
     let (code, stderr) = watch.stop(libc::SIGTERM);
@@ -185,7 +169,7 @@ fn findings_come_as_lines_are_written_across_rotations_until_sigterm() {
 #[test]
 fn polling_alone_follows_the_same_way() {
     let dir = tempdir();
-    append(&dir.path().join("access.log"), &leak(1));
+    append(&dir.path().join("access.log"), &leak_line(1));
     let watch = Watch::start(
         &[
             dir.path().as_os_str(),
@@ -207,16 +191,16 @@ fn a_watch_with_a_state_file_goes_on_where_the_last_one_stopped() {
     let logs = dir.path().join("logs");
     let state = dir.path().join("state.json");
     std::fs::create_dir(&logs).unwrap();
-    append(&logs.join("access.log"), &leak(1));
+    append(&logs.join("access.log"), &leak_line(1));
     let args = [logs.as_os_str(), "--state".as_ref(), state.as_os_str()];
     let watch = Watch::start(&args, &[]);
     assert_eq!(watch.next("the initial scan"), found("access.log", 1, 1));
-    append(&logs.join("access.log"), &leak(2));
+    append(&logs.join("access.log"), &leak_line(2));
     assert_eq!(watch.next("an appended line"), found("access.log", 2, 2));
     let (code, _) = watch.stop(libc::SIGINT);
     assert_eq!(code, 1);
     // Written while nothing watched.
-    append(&logs.join("access.log"), &leak(3));
+    append(&logs.join("access.log"), &leak_line(3));
     let watch = Watch::start(&args, &[]);
     assert_eq!(
         watch.next("the line written meanwhile"),
@@ -230,7 +214,7 @@ fn a_watch_with_a_state_file_goes_on_where_the_last_one_stopped() {
 #[test]
 fn watch_refuses_outputs_written_at_the_end_and_standard_input() {
     let dir = tempdir();
-    let log = write(dir.path(), "access.log", leak(1));
+    let log = write(dir.path(), "access.log", leak_line(1));
     for format in ["json", "sarif", "summary"] {
         let run = scan([
             "--watch".as_ref(),
@@ -304,7 +288,7 @@ fn a_real_nginx_log_is_followed_across_reopen() {
             if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
                 let text = format!(
                     "GET /v1/orders?api_key={} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                    secret(n)
+                    numbered_secret(n)
                 );
                 stream.write_all(text.as_bytes()).unwrap();
                 let mut answer = String::new();
@@ -318,7 +302,7 @@ fn a_real_nginx_log_is_followed_across_reopen() {
     };
     request(1);
     let watch = Watch::start(&[logs.as_os_str()], &[]);
-    assert_eq!(watch.next("the first request").2, secret(1));
+    assert_eq!(watch.next("the first request").2, numbered_secret(1));
     request(2);
     assert_eq!(watch.next("the second request"), found("access.log", 2, 2));
     std::fs::rename(logs.join("access.log"), logs.join("access.log.1")).unwrap();
@@ -335,7 +319,7 @@ fn a_real_nginx_log_is_followed_across_reopen() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let third = watch.next("the request logged to the renamed file");
-    assert_eq!((third.1, third.2), (3, secret(3)));
+    assert_eq!((third.1, third.2), (3, numbered_secret(3)));
     request(4);
     assert_eq!(
         watch.next("the request after reopen"),
@@ -356,13 +340,13 @@ fn a_run_killed_after_a_commit_skips_nothing_and_repeats_nothing_before_it() {
     std::fs::create_dir(&logs).unwrap();
     let log = logs.join("access.log");
     let state = dir.path().join("state.json");
-    append(&log, &leak(1));
+    append(&log, &leak_line(1));
     let watch = Watch::start(
         &[logs.as_os_str(), "--state".as_ref(), state.as_os_str()],
         &[],
     );
     assert_eq!(watch.next("the initial scan"), found("access.log", 1, 1));
-    append(&log, &leak(2));
+    append(&log, &leak_line(2));
     assert_eq!(watch.next("an appended line"), found("access.log", 2, 2));
     // Wait for the commit that covers both lines (at least every second, and after each pass).
     let size = std::fs::metadata(&log).unwrap().len();
@@ -380,12 +364,12 @@ fn a_run_killed_after_a_commit_skips_nothing_and_repeats_nothing_before_it() {
     assert!(committed, "the state file records both lines");
     let (code, _) = watch.stop(libc::SIGKILL);
     assert_eq!(code, -1, "killed");
-    append(&log, &leak(3));
+    append(&log, &leak_line(3));
     let run = scan_shown(["--state".as_ref(), state.as_os_str(), logs.as_os_str()]);
     let found: Vec<(u64, String)> = run
         .findings()
         .iter()
         .map(|f| (n(f, "line"), s(f, "secret").to_string()))
         .collect();
-    assert_eq!(found, [(3, secret(3))], "{}", run.stderr);
+    assert_eq!(found, [(3, numbered_secret(3))], "{}", run.stderr);
 }

@@ -713,6 +713,28 @@ pub fn append(path: &Path, text: &str) {
     file.write_all(text.as_bytes()).expect("append");
 }
 
+/// Empties the file at `path` in place, as `copytruncate` rotation does.
+pub fn truncate(path: &Path) {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(0))
+        .expect("truncate");
+}
+
+/// The `n`th of a family of credentials (32 hex digits ending in `n`), as in [`leak_line`].
+pub fn numbered_secret(n: u32) -> String {
+    format!("d4d3fd81b6ee7b3bb1c863e2{n:06}")
+}
+
+/// A combined log line, newline included, with [`numbered_secret`] `n` as its `api_key`.
+pub fn leak_line(n: u32) -> String {
+    format!(
+        "{}\n",
+        combined_line(&format!("/v1/orders?api_key={}", numbered_secret(n)))
+    )
+}
+
 /// The byte offset just after the first `lines` lines of `content`.
 pub fn after_lines(content: &[u8], lines: usize) -> usize {
     content
