@@ -1,9 +1,11 @@
 //! CI features end to end: config files (custom rules, every allowlist kind, gitleaks rule files,
 //! clear errors), baselines, time windows, progress, completions and the man page.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+
+use common::*;
 use serde_json::Value;
 
 const KEY: &str = "d4d3fd81b6ee7b3bb1c863e2601a7462";
@@ -31,31 +33,12 @@ fn logs() -> tempfile::TempDir {
     dir
 }
 
-fn logleaks(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_logleaks"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("logleaks runs")
-}
-
-fn findings(output: &Output) -> Vec<Value> {
-    String::from_utf8(output.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn rules_of(output: &Output) -> Vec<String> {
-    findings(output)
+fn rules_of(output: &Run) -> Vec<String> {
+    output
+        .findings()
         .iter()
         .map(|f| f["rule"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 const CUSTOM_RULE: &str = r#"
@@ -73,35 +56,36 @@ references = ["https://wiki.acme.example/keys"]
 #[test]
 fn the_default_config_is_found_named_and_its_custom_rules_used() {
     let dir = logs();
-    let without = logleaks(dir.path(), &["scan", "--format", "jsonl", "access.log"]);
+    let without = run_in(dir.path(), &["scan", "--format", "jsonl", "access.log"]);
     assert!(!rules_of(&without).contains(&"acme-internal-key".to_string()));
     std::fs::write(dir.path().join(".logleaks.toml"), CUSTOM_RULE).unwrap();
-    let with = logleaks(dir.path(), &["scan", "--format", "jsonl", "access.log"]);
-    assert_eq!(with.status.code(), Some(1), "{}", stderr(&with));
+    let with = run_in(dir.path(), &["scan", "--format", "jsonl", "access.log"]);
+    assert_eq!(with.code, 1, "{}", with.stderr);
     assert!(
-        stderr(&with).contains("using config .logleaks.toml"),
+        with.stderr.contains("using config .logleaks.toml"),
         "{}",
-        stderr(&with)
+        with.stderr
     );
-    let acme: Vec<_> = findings(&with)
+    let acme: Vec<_> = with
+        .findings()
         .into_iter()
         .filter(|f| f["rule"] == "acme-internal-key")
         .collect();
     assert_eq!(acme.len(), 1);
     assert_eq!(acme[0]["severity"], "high");
     assert_eq!(acme[0]["line"], 3);
-    let ignored = logleaks(
+    let ignored = run_in(
         dir.path(),
         &["scan", "--no-config", "--format", "jsonl", "access.log"],
     );
     assert!(!rules_of(&ignored).contains(&"acme-internal-key".to_string()));
-    assert!(!stderr(&ignored).contains("using config"));
+    assert!(!ignored.stderr.contains("using config"));
 }
 
 #[test]
 fn every_allowlist_kind_hides_what_it_names() {
     let dir = logs();
-    let all = logleaks(
+    let all = run_in(
         dir.path(),
         &[
             "scan",
@@ -112,7 +96,7 @@ fn every_allowlist_kind_hides_what_it_names() {
             "access.log",
         ],
     );
-    let all = findings(&all);
+    let all = all.findings();
     assert_eq!(all.len(), 2, "{all:?}");
     let fingerprint = all[0]["fingerprint"].as_str().unwrap().to_string();
     let cases = [
@@ -125,7 +109,7 @@ fn every_allowlist_kind_hides_what_it_names() {
     ];
     for (allow, left) in cases {
         std::fs::write(dir.path().join("c.toml"), format!("[allowlist]\n{allow}\n")).unwrap();
-        let out = logleaks(
+        let out = run_in(
             dir.path(),
             &[
                 "scan",
@@ -136,12 +120,12 @@ fn every_allowlist_kind_hides_what_it_names() {
                 "access.log",
             ],
         );
-        assert_eq!(findings(&out).len(), left, "{allow}: {}", stderr(&out));
+        assert_eq!(out.findings().len(), left, "{allow}: {}", out.stderr);
         if left < 2 {
             assert!(
-                stderr(&out).contains("allowlisted by the config"),
+                out.stderr.contains("allowlisted by the config"),
                 "{allow}: {}",
-                stderr(&out)
+                out.stderr
             );
         }
     }
@@ -164,9 +148,9 @@ fn bad_configs_are_clear_errors_with_exit_code_2() {
         ("[nonsense]\n", "bad.toml:"),
     ] {
         std::fs::write(dir.path().join("bad.toml"), config).unwrap();
-        let out = logleaks(dir.path(), &["scan", "--config", "bad.toml", "access.log"]);
-        assert_eq!(out.status.code(), Some(2), "{config}");
-        let err = stderr(&out);
+        let out = run_in(dir.path(), &["scan", "--config", "bad.toml", "access.log"]);
+        assert_eq!(out.code, 2, "{config}");
+        let err = out.stderr;
         assert!(
             err.contains("bad.toml") && err.contains(expected),
             "{config}: {err}"
@@ -174,12 +158,12 @@ fn bad_configs_are_clear_errors_with_exit_code_2() {
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(out.stdout.is_empty());
     }
-    let missing = logleaks(
+    let missing = run_in(
         dir.path(),
         &["scan", "--config", "missing.toml", "access.log"],
     );
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("missing.toml"));
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("missing.toml"));
 }
 
 #[test]
@@ -194,7 +178,7 @@ secretGroup = 1
 keywords = ["acme_"]
 "#;
     std::fs::write(dir.path().join("gitleaks.toml"), config).unwrap();
-    let out = logleaks(
+    let out = run_in(
         dir.path(),
         &[
             "scan",
@@ -206,18 +190,19 @@ keywords = ["acme_"]
             "access.log",
         ],
     );
-    let acme: Vec<_> = findings(&out)
+    let acme: Vec<_> = out
+        .findings()
         .into_iter()
         .filter(|f| f["rule"] == "acme-key")
         .collect();
-    assert_eq!(acme.len(), 1, "{}", stderr(&out));
+    assert_eq!(acme.len(), 1, "{}", out.stderr);
     assert_eq!(acme[0]["secret"], ACME);
 }
 
 #[test]
 fn a_baseline_suppresses_known_findings_and_new_ones_still_fail() {
     let dir = logs();
-    let first = logleaks(
+    let first = run_in(
         dir.path(),
         &[
             "scan",
@@ -229,8 +214,8 @@ fn a_baseline_suppresses_known_findings_and_new_ones_still_fail() {
             "access.log",
         ],
     );
-    assert_eq!(first.status.code(), Some(1));
-    let again = logleaks(
+    assert_eq!(first.code, 1);
+    let again = run_in(
         dir.path(),
         &[
             "scan",
@@ -242,12 +227,12 @@ fn a_baseline_suppresses_known_findings_and_new_ones_still_fail() {
             "access.log",
         ],
     );
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    assert!(findings(&again).is_empty());
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.findings().is_empty());
     assert!(
-        stderr(&again).contains("2 in the baseline"),
+        again.stderr.contains("2 in the baseline"),
         "{}",
-        stderr(&again)
+        again.stderr
     );
     // A new leak is reported and fails the run.
     let mut log = std::fs::read_to_string(dir.path().join("access.log")).unwrap();
@@ -256,7 +241,7 @@ fn a_baseline_suppresses_known_findings_and_new_ones_still_fail() {
         "/c?token=Xk3mP9qLr2sT8vW1yZ4aB6cDq",
     );
     std::fs::write(dir.path().join("access.log"), log).unwrap();
-    let json_baseline = logleaks(
+    let json_baseline = run_in(
         dir.path(),
         &[
             "scan",
@@ -270,8 +255,8 @@ fn a_baseline_suppresses_known_findings_and_new_ones_still_fail() {
             "access.log",
         ],
     );
-    assert_eq!(json_baseline.status.code(), Some(1));
-    let after = logleaks(
+    assert_eq!(json_baseline.code, 1);
+    let after = run_in(
         dir.path(),
         &[
             "scan",
@@ -283,15 +268,15 @@ fn a_baseline_suppresses_known_findings_and_new_ones_still_fail() {
             "access.log",
         ],
     );
-    assert_eq!(after.status.code(), Some(1));
-    assert_eq!(findings(&after).len(), 1);
-    assert_eq!(findings(&after)[0]["line"], 4);
-    let bad = logleaks(
+    assert_eq!(after.code, 1);
+    assert_eq!(after.findings().len(), 1);
+    assert_eq!(after.findings()[0]["line"], 4);
+    let bad = run_in(
         dir.path(),
         &["scan", "--baseline", "access.log", "access.log"],
     );
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("access.log:1"), "{}", stderr(&bad));
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("access.log:1"), "{}", bad.stderr);
 }
 
 #[test]
@@ -334,8 +319,8 @@ fn time_windows_filter_by_each_lines_own_time_in_every_access_format() {
             ];
             all.extend_from_slice(args);
             all.push(name);
-            let out = logleaks(dir.path(), &all);
-            findings(&out)
+            let out = run_in(dir.path(), &all);
+            out.findings()
                 .iter()
                 .map(|f| f["line"].as_u64().unwrap())
                 .collect()
@@ -360,12 +345,12 @@ fn time_windows_filter_by_each_lines_own_time_in_every_access_format() {
         assert_eq!(lines_of(&["--since", "1d"]), [2, 3], "{name}");
         assert_eq!(lines_of(&["--since", "16h"]), [3], "{name}");
     }
-    let out = logleaks(
+    let out = run_in(
         dir.path(),
         &["scan", "--since", "last tuesday", "combined.log"],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--since"), "{}", stderr(&out));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--since"), "{}", out.stderr);
 }
 
 #[test]
@@ -376,7 +361,7 @@ fn lines_without_a_timestamp_are_left_out_of_a_window_and_counted() {
         combined("27/Nov/2026:10:00:00 +0000", &format!("/x?api_key={KEY}"))
     );
     std::fs::write(dir.path().join("a.log"), log).unwrap();
-    let out = logleaks(
+    let out = run_in(
         dir.path(),
         &[
             "scan",
@@ -388,11 +373,11 @@ fn lines_without_a_timestamp_are_left_out_of_a_window_and_counted() {
             "a.log",
         ],
     );
-    assert_eq!(findings(&out).len(), 1);
+    assert_eq!(out.findings().len(), 1);
     assert!(
-        stderr(&out).contains("1 on lines without a timestamp"),
+        out.stderr.contains("1 on lines without a timestamp"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
 }
 
@@ -404,15 +389,15 @@ fn timezone_gives_offsetless_times_their_offset() {
         combined("27/Jul/2026:10:00:00", &format!("/x?api_key={KEY}")),
     )
     .unwrap();
-    let plain = logleaks(
+    let plain = run_in(
         dir.path(),
         &["scan", "--no-config", "--format", "jsonl", "a.log"],
     );
     assert_eq!(
-        findings(&plain)[0]["timestamp"],
+        plain.findings()[0]["timestamp"],
         "2026-07-27T10:00:00-00:00"
     );
-    let zoned = logleaks(
+    let zoned = run_in(
         dir.path(),
         &[
             "scan",
@@ -425,18 +410,18 @@ fn timezone_gives_offsetless_times_their_offset() {
         ],
     );
     assert_eq!(
-        findings(&zoned)[0]["timestamp"],
+        zoned.findings()[0]["timestamp"],
         "2026-07-27T10:00:00+02:00"
     );
-    let bad = logleaks(dir.path(), &["scan", "--timezone", "Mars/Olympus", "a.log"]);
-    assert_eq!(bad.status.code(), Some(2));
+    let bad = run_in(dir.path(), &["scan", "--timezone", "Mars/Olympus", "a.log"]);
+    assert_eq!(bad.code, 2);
 }
 
 #[test]
 fn progress_never_appears_when_stderr_is_not_a_terminal() {
     let dir = logs();
-    let out = logleaks(dir.path(), &["scan", "--no-config", "access.log"]);
-    let err = stderr(&out);
+    let out = run_in(dir.path(), &["scan", "--no-config", "access.log"]);
+    let err = out.stderr;
     assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
@@ -445,15 +430,15 @@ fn progress_never_appears_when_stderr_is_not_a_terminal() {
 fn shell_completions_and_man_page() {
     let dir = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish"] {
-        let out = logleaks(dir.path(), &["completions", shell]);
-        assert_eq!(out.status.code(), Some(0));
+        let out = run_in(dir.path(), &["completions", shell]);
+        assert_eq!(out.code, 0);
         assert!(
             String::from_utf8_lossy(&out.stdout).contains("show-secrets"),
             "{shell}"
         );
     }
-    let man = logleaks(dir.path(), &["man"]);
-    assert_eq!(man.status.code(), Some(0));
+    let man = run_in(dir.path(), &["man"]);
+    assert_eq!(man.code, 0);
     let text = String::from_utf8_lossy(&man.stdout);
     assert!(
         text.contains(".TH logleaks") && text.contains("scan"),
@@ -482,7 +467,7 @@ fn jwt_expiry_facts_are_reported_against_the_log_time_and_now() {
         &format!("/api?access_token={jwt}"),
     );
     std::fs::write(dir.path().join("a.log"), log).unwrap();
-    let before = logleaks(
+    let before = run_in(
         dir.path(),
         &[
             "scan",
@@ -494,7 +479,7 @@ fn jwt_expiry_facts_are_reported_against_the_log_time_and_now() {
             "a.log",
         ],
     );
-    let f = &findings(&before)[0];
+    let f = &before.findings()[0];
     assert_eq!(f["rule"], "jwt");
     assert_eq!(f["details"]["jwt"]["alg"], "RS256");
     assert_eq!(f["details"]["jwt"]["iss"], "https://auth.example");
@@ -503,7 +488,7 @@ fn jwt_expiry_facts_are_reported_against_the_log_time_and_now() {
     assert_eq!(f["details"]["expired_when_logged"], false);
     assert_eq!(f["details"]["expired_now"], false);
     assert_eq!(f["severity"], "medium");
-    let after = logleaks(
+    let after = run_in(
         dir.path(),
         &[
             "scan",
@@ -515,7 +500,7 @@ fn jwt_expiry_facts_are_reported_against_the_log_time_and_now() {
             "a.log",
         ],
     );
-    let all = findings(&after);
+    let all = after.findings();
     assert_eq!(all[0]["details"]["expired_now"], true);
     assert_eq!(all[0]["severity"], "low");
     assert_eq!(all[1]["details"]["expired_when_logged"], true);
@@ -540,7 +525,7 @@ fn a_baseline_of_the_round1_release_still_hides_every_secret_it_knew() {
     assert!(known.len() >= 8, "the fixture baseline knows {known:?}");
     // Without the baseline, every level shown: what is reported today is only known secrets
     // (some with another rule or confidence than in round 1, some no longer reported at all).
-    let now = logleaks(
+    let now = run_in(
         dir,
         &[
             "scan",
@@ -552,7 +537,7 @@ fn a_baseline_of_the_round1_release_still_hides_every_secret_it_knew() {
             "low",
         ],
     );
-    let reported = findings(&now);
+    let reported = now.findings();
     assert!(!reported.is_empty());
     for f in &reported {
         assert!(
@@ -560,7 +545,7 @@ fn a_baseline_of_the_round1_release_still_hides_every_secret_it_knew() {
             "a finding the round-1 release did not report: {f}"
         );
     }
-    let with_baseline = logleaks(
+    let with_baseline = run_in(
         dir,
         &[
             "scan",
@@ -574,29 +559,27 @@ fn a_baseline_of_the_round1_release_still_hides_every_secret_it_knew() {
             "round1.baseline.jsonl",
         ],
     );
-    assert_eq!(
-        with_baseline.status.code(),
-        Some(0),
-        "{}",
-        stderr(&with_baseline)
-    );
-    assert!(findings(&with_baseline).is_empty());
+    assert_eq!(with_baseline.code, 0, "{}", with_baseline.stderr);
+    assert!(with_baseline.findings().is_empty());
     assert!(
-        stderr(&with_baseline).contains(&format!("{} in the baseline", reported.len())),
+        with_baseline
+            .stderr
+            .contains(&format!("{} in the baseline", reported.len())),
         "{}",
-        stderr(&with_baseline)
+        with_baseline.stderr
     );
 }
 
 #[test]
 fn a_baseline_hides_a_secret_that_another_rule_reports_now() {
     let dir = logs();
-    let first = logleaks(
+    let first = run_in(
         dir.path(),
         &["scan", "access.log", "--no-config", "--format", "jsonl"],
     );
     // The same secrets, recorded under the names an older release might have used.
-    let renamed: String = findings(&first)
+    let renamed: String = first
+        .findings()
         .into_iter()
         .map(|mut f| {
             f["rule"] = Value::from("generic-credential-param-v0");
@@ -606,7 +589,7 @@ fn a_baseline_hides_a_secret_that_another_rule_reports_now() {
         .collect();
     assert!(!renamed.is_empty());
     std::fs::write(dir.path().join("old.jsonl"), renamed).unwrap();
-    let again = logleaks(
+    let again = run_in(
         dir.path(),
         &[
             "scan",
@@ -616,25 +599,26 @@ fn a_baseline_hides_a_secret_that_another_rule_reports_now() {
             "old.jsonl",
         ],
     );
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    assert!(findings(&again).is_empty());
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.findings().is_empty());
 }
 
 #[test]
 fn min_confidence_hides_lower_findings_says_so_and_they_do_not_fail() {
     let dir = logs();
-    let all = logleaks(
+    let all = run_in(
         dir.path(),
         &["scan", "access.log", "--no-config", "--format", "jsonl"],
     );
-    let levels: Vec<String> = findings(&all)
+    let levels: Vec<String> = all
+        .findings()
         .iter()
         .map(|f| f["confidence"].as_str().unwrap().to_string())
         .collect();
     // The two api_key values are credential-like values under a credential name.
-    assert_eq!(levels, ["medium", "medium"], "{}", stderr(&all));
-    assert_eq!(all.status.code(), Some(1));
-    let high = logleaks(
+    assert_eq!(levels, ["medium", "medium"], "{}", all.stderr);
+    assert_eq!(all.code, 1);
+    let high = run_in(
         dir.path(),
         &[
             "scan",
@@ -644,14 +628,14 @@ fn min_confidence_hides_lower_findings_says_so_and_they_do_not_fail() {
             "high",
         ],
     );
-    assert_eq!(high.status.code(), Some(0), "{}", stderr(&high));
+    assert_eq!(high.code, 0, "{}", high.stderr);
     assert!(String::from_utf8_lossy(&high.stdout).trim().is_empty());
     assert!(
-        stderr(&high).contains("2 below --min-confidence"),
+        high.stderr.contains("2 below --min-confidence"),
         "{}",
-        stderr(&high)
+        high.stderr
     );
-    let bad = logleaks(
+    let bad = run_in(
         dir.path(),
         &[
             "scan",
@@ -661,5 +645,5 @@ fn min_confidence_hides_lower_findings_says_so_and_they_do_not_fail() {
             "certain",
         ],
     );
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.code, 2);
 }

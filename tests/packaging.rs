@@ -2,29 +2,20 @@
 //! /etc/logleaks/logleaks.toml) and the files of `logleaks package-files`. The package itself is
 //! built and checked by `scripts/package-check.sh` (run by `.ci/run`).
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+
+use common::*;
 
 const SAMPLE_CONFIG: &str = include_str!("../packaging/logleaks.toml");
-
-fn logleaks(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_logleaks"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("logleaks runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn the_sample_config_changes_nothing_as_shipped() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("logleaks.toml"), SAMPLE_CONFIG).unwrap();
-    let out = logleaks(dir.path(), &["rules", "--config", "logleaks.toml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run_in(dir.path(), &["rules", "--config", "logleaks.toml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         !String::from_utf8_lossy(&out.stdout).contains("acme-internal-key"),
         "the shipped config must not define rules"
@@ -43,17 +34,17 @@ fn the_sample_config_loads_with_every_example_uncommented() {
     assert!(uncommented.contains("[allowlist]") && uncommented.contains("[[formats]]"));
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("logleaks.toml"), uncommented).unwrap();
-    let out = logleaks(dir.path(), &["rules", "--config", "logleaks.toml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run_in(dir.path(), &["rules", "--config", "logleaks.toml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(String::from_utf8_lossy(&out.stdout).contains("acme-internal-key"));
 }
 
 #[test]
 fn package_files_has_a_man_page_for_every_command_of_help() {
     let dir = tempfile::tempdir().unwrap();
-    let out = logleaks(dir.path(), &["package-files", "out"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let help = logleaks(dir.path(), &["--help"]);
+    let out = run_in(dir.path(), &["package-files", "out"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let help = run_in(dir.path(), &["--help"]);
     let help = String::from_utf8_lossy(&help.stdout).into_owned();
     let commands: Vec<&str> = help
         .lines()
@@ -88,8 +79,8 @@ fn package_files_has_a_man_page_for_every_command_of_help() {
 fn package_files_names_a_directory_it_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("taken"), b"").unwrap();
-    let out = logleaks(dir.path(), &["package-files", "taken"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
+    let out = run_in(dir.path(), &["package-files", "taken"]);
+    assert_eq!(out.code, 2);
+    let err = out.stderr;
     assert!(err.contains("taken") && err.lines().count() == 1, "{err}");
 }

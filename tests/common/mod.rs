@@ -453,6 +453,11 @@ pub fn run(cmd: &mut assert_cmd::Command) -> Run {
     }
 }
 
+/// Runs `logleaks ARGS...` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run(logleaks().current_dir(dir).args(args))
+}
+
 /// Runs `logleaks scan ARGS...`.
 pub fn scan<I, S>(args: I) -> Run
 where
