@@ -191,7 +191,10 @@ fn scan_command(args: ScanArgs) -> i32 {
         inputs: setup
             .paths
             .iter()
-            .map(|p| p.as_os_str().as_encoded_bytes().to_vec())
+            .map(|p| {
+                let name = p.as_os_str().as_encoded_bytes();
+                input::masked_name(name).unwrap_or_else(|| name.to_vec())
+            })
             .collect(),
         input_hashes,
         top: Some(args.top),
@@ -409,7 +412,7 @@ fn watch_refusal(args: &ScanArgs, paths: &[PathBuf]) -> Option<String> {
 struct ScanSetup {
     paths: Vec<PathBuf>,
     walk_options: WalkOptions,
-    detector: Detector,
+    detector: std::sync::Arc<Detector>,
     filter: FindingFilter,
     formats: crate::logformat::FormatMap,
     /// The config file in use, if any.
@@ -465,6 +468,12 @@ impl ScanSetup {
             path: config_path,
             ..
         } = config;
+        let detector = std::sync::Arc::new(Detector::new(rules));
+        // The HTML report never shows a secret, even with --show-secrets.
+        if !args.show_secrets || args.format == report::Format::Html {
+            let names = detector.clone();
+            input::mask_names_with(move |name| names.mask_name(name));
+        }
         let timezone = args
             .timezone
             .as_deref()
@@ -516,7 +525,7 @@ impl ScanSetup {
         Ok(ScanSetup {
             paths,
             walk_options,
-            detector: Detector::new(rules),
+            detector,
             filter,
             formats,
             config_path,
@@ -940,6 +949,12 @@ fn write_rules_json(out: &mut impl Write, rules: &[&Rule], builtin: usize) -> io
 }
 
 fn summary_command(args: crate::cli::SummaryArgs) -> i32 {
+    // Findings carry their files' names as the scan showed them; the HTML page never shows a
+    // secret, so it masks those made with --show-secrets.
+    if args.format == crate::cli::SummaryFormat::Html {
+        let names = Detector::builtin();
+        input::mask_names_with(move |name| names.mask_name(name));
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     let write = |summary: &crate::summary::Summary,
                  problems: &[crate::summary::InputProblem],

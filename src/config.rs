@@ -81,7 +81,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 impl Allowlist {
     /// True when the finding (with its `fingerprint`) is allowlisted.
     pub fn allows(&self, finding: &Finding, fingerprint: &str) -> bool {
-        let file = finding.file.as_bytes();
+        let file = finding.file.clear_bytes();
         let secret = finding.secret.expose();
         if self.fingerprints.iter().any(|f| f == fingerprint)
             || self.rules.iter().any(|r| r == finding.rule)

@@ -326,6 +326,8 @@ fn run(args: &InspectArgs) -> Result<i32, String> {
         paths.push("-".into());
     }
     let builtin: Vec<&'static crate::rules::Rule> = crate::rules::builtin().iter().collect();
+    let names = crate::detect::Detector::new(builtin.clone());
+    input::mask_names_with(move |name| names.mask_name(name));
     let config = crate::config::discover(args.config.as_deref(), args.no_config, &builtin)
         .map_err(|e| e.to_string())?;
     let rules = config.map(|c| c.formats).unwrap_or_default();

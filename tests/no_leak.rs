@@ -489,3 +489,130 @@ fn the_referer_host_never_shows_a_secret() {
         .out()
         .contains(r#""client_hourly":{"203.0.113.7":{"2026-11-27T10:00:00Z":1}}"#));
 }
+
+#[test]
+fn input_names_holding_a_secret_are_masked_everywhere() {
+    // A presigned URL saved as a file name (as `wget` names a download), a token in a file
+    // name, a damaged file whose name holds a key, and a presigned URL given as --stdin-name.
+    let token = "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";
+    let key_id = "AKIA24UPIT7CILITYUJ2";
+    let signature = "4d32feb3e719e01fcd3fe22a4248ac9ed336de7daecd3ada8b4f2222d3b41a3d";
+    let presigned = format!(
+        "export.log?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={key_id}%2F20261127%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Signature={signature}"
+    );
+    let names: Vec<Vec<u8>> = [token, key_id, signature]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    let dir = tempdir();
+    let logs = dir.path().join("logs");
+    let mut rng = Rng::new(5);
+    let mut leak = || combined_line(&format!("/pay?api_key={}", rng.stripe_key())) + "\n";
+    write(&logs, &presigned, leak());
+    write(&logs, &format!("dump-{token}.log"), leak());
+    let mut broken = gzip(leak().as_bytes());
+    broken.truncate(20);
+    write(&logs, &format!("old-{key_id}.log.gz"), broken);
+    let logs_arg = path_str(&logs);
+    let errors = dir.path().join("errors.jsonl");
+
+    for format in ["table", "json", "jsonl", "sarif", "summary", "html"] {
+        let report = dir.path().join(format!("report.{format}"));
+        let run = scan([
+            "--no-progress",
+            "--format",
+            format,
+            logs_arg,
+            "--errors-json",
+            path_str(&errors),
+        ]);
+        run.assert_no_panic();
+        assert_run_leaks_nothing(&format!("names, --format {format}"), &run, &names);
+        assert!(run.stderr.contains("old-AKIA…"), "{}", run.stderr);
+        assert_no_leak("errors-json", &std::fs::read(&errors).unwrap(), &names);
+        let to_file = scan([
+            "--no-progress",
+            "--format",
+            format,
+            logs_arg,
+            "--report",
+            path_str(&report),
+        ]);
+        assert_run_leaks_nothing(&format!("names, --report {format}"), &to_file, &names);
+        let written = std::fs::read(&report).unwrap();
+        assert!(!written.is_empty());
+        assert_no_leak(&format!("names, report file {format}"), &written, &names);
+    }
+    // The names are there, masked: the finding can be found.
+    let jsonl = scan(["--format", "jsonl", logs_arg]);
+    let files: Vec<String> = jsonl
+        .findings()
+        .iter()
+        .map(|f| s(f, "file").to_string())
+        .collect();
+    assert!(
+        files.contains(&format!("{}/dump-ghp_…yccg.log", logs.display())),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.contains("export.log?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=")),
+        "{files:?}"
+    );
+
+    // Standard input named by a presigned URL.
+    let url = format!("https://logs.s3.eu-west-1.amazonaws.com/web/{presigned}");
+    let stdin = run(logleaks()
+        .args(["scan", "--format", "jsonl", "--stdin-name", &url])
+        .write_stdin(leak_line()));
+    stdin.assert_code(1);
+    assert_run_leaks_nothing("--stdin-name", &stdin, &names);
+
+    // inspect and redact name their inputs too.
+    let inspect = run(logleaks().args(["inspect", logs_arg]));
+    assert_no_leak("inspect: stdout", &inspect.stdout, &names);
+    assert_no_leak("inspect: stderr", inspect.stderr.as_bytes(), &names);
+    let out = dir.path().join("out");
+    let redact_report = dir.path().join("redact.json");
+    let redacted = run(logleaks().args([
+        "redact",
+        "--no-config",
+        logs_arg,
+        "--output",
+        path_str(&out),
+        "--report",
+        path_str(&redact_report),
+    ]));
+    redacted.assert_no_panic();
+    assert_no_leak("redact: stderr", redacted.stderr.as_bytes(), &names);
+    assert_no_leak(
+        "redact: report",
+        &std::fs::read(&redact_report).unwrap(),
+        &names,
+    );
+    // The redacted copies are named as the inputs are shown.
+    let mut copies = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let name = entry.path().as_os_str().as_encoded_bytes();
+            assert_no_leak("redact: name of a copy", name, &names);
+            copies += 1;
+        }
+    }
+    assert_eq!(copies, 2);
+
+    // With --show-secrets, names are shown as they are.
+    let shown = scan_shown([logs_arg]);
+    assert!(shown
+        .findings()
+        .iter()
+        .any(|f| s(f, "file").ends_with(&format!("dump-{token}.log"))));
+    assert!(shown.stderr.contains(&format!("old-{key_id}.log.gz")));
+}
+
+/// One access-log line leaking a Stripe key.
+fn leak_line() -> String {
+    combined_line(&format!("/pay?api_key={}", Rng::new(9).stripe_key())) + "\n"
+}

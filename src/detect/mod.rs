@@ -212,6 +212,23 @@ impl Detector {
         self.scan_record(line, &record, format, out)
     }
 
+    /// `name` (an input's name: a path, an object URL, a presigned URL) with every credential
+    /// found in it replaced by its redacted form, or `None` when it holds none. The name is read
+    /// as a URL, so that the parameters of a presigned URL are credentials as in a request.
+    pub fn mask_name(&self, name: &[u8]) -> Option<Vec<u8>> {
+        let record = Record {
+            fields: vec![logformat::Field::new(
+                FieldName::Line,
+                0..name.len(),
+                Shape::Url,
+            )],
+            ..Record::default()
+        };
+        let mut found = Vec::new();
+        self.scan_record(name, &record, None, &mut found)?;
+        Some(masked_copy(name, 0..name.len(), &found))
+    }
+
     /// Finds the credentials in one line already split into `record` (by a parser that may
     /// carry state from earlier lines); `format` names the log type it was parsed as.
     pub fn scan_record(

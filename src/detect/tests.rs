@@ -461,3 +461,36 @@ fn a_value_in_free_text_ends_before_the_colon_of_a_cgi_script_suffix() {
     let found = detect("note: secret=Zk3v9QpL2x:Wm7RtY4bNc8HdF6jGs1aEu done");
     assert_eq!(summary(&found[0]).3, "Zk3v9QpL2x:Wm7RtY4bNc8HdF6jGs1aEu");
 }
+
+#[test]
+fn input_names_are_masked_where_they_hold_a_credential() {
+    let detector = Detector::builtin();
+    let masked = |name: &str| {
+        detector
+            .mask_name(name.as_bytes())
+            .map(|m| String::from_utf8_lossy(&m).into_owned())
+    };
+    // A presigned URL saved as a file name, or given as --stdin-name.
+    let presigned = "exports/q3.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA24UPIT7CILITYUJ2%2F20261127%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Signature=4d32feb3e719e01fcd3fe22a4248ac9ed336de7daecd3ada8b4f2222d3b41a3d";
+    let shown = masked(presigned).expect("masked");
+    assert!(shown.starts_with("exports/q3.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="));
+    assert!(!shown.contains("4d32feb3e719e01f"), "{shown}");
+    assert!(!shown.contains("AKIA24UPIT7CILITYUJ2"), "{shown}");
+    assert!(shown.contains("&X-Amz-Signature=…"), "{shown}");
+    // A token in a file or object name.
+    let named = "s3://logs/dump-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.log";
+    assert_eq!(
+        masked(named).as_deref(),
+        Some("s3://logs/dump-ghp_…yccg.log")
+    );
+    // Names of logs hold none.
+    for name in [
+        "/var/log/nginx/access.log.2.gz",
+        "s3://logs/AWSLogs/123456789012/elasticloadbalancing/eu-west-1/2026/11/27/123456789012_elasticloadbalancing_eu-west-1_app.shop.490d68edf04676fe_20261127T1000Z_192.0.2.10_4x2b9kqe.log.gz",
+        "cf/E2K2LNL5N3WR51.2026-11-20-11.a1b2c3d4.gz",
+        "bundle.tgz!var/log/nginx/access.log",
+        "-",
+    ] {
+        assert_eq!(masked(name), None, "{name}");
+    }
+}

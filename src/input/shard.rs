@@ -49,7 +49,7 @@ impl Shard {
     pub fn keep(&self, walked: Vec<Walked>) -> Vec<Walked> {
         walked
             .into_iter()
-            .filter(|w| self.contains(&w.name().as_bytes()))
+            .filter(|w| self.contains(&w.name().clear_bytes()))
             .collect()
     }
 

@@ -89,8 +89,11 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
     if let Some(path) = &config.path {
         walk_options.skip_file(path);
     }
+    let detector = std::sync::Arc::new(Detector::new(config.rules));
+    let names = detector.clone();
+    crate::input::mask_names_with(move |name| names.mask_name(name));
     let redactor = Redactor {
-        detector: Detector::new(config.rules),
+        detector,
         allowlist: config.allowlist,
         fingerprint_key: std::env::var_os("LOGLEAKS_FINGERPRINT_KEY")
             .map(|k| k.into_encoded_bytes()),

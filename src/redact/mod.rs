@@ -44,7 +44,7 @@ const EXIT_OUTPUT_CLOSED: i32 = 141;
 #[derive(Debug)]
 pub struct Redactor {
     /// The rules, built-in and configured.
-    pub detector: Detector,
+    pub detector: std::sync::Arc<Detector>,
     /// Findings the config accepts: they are left as they are.
     pub allowlist: Option<Allowlist>,
     /// Key of fingerprints (`LOGLEAKS_FINGERPRINT_KEY`).
@@ -63,7 +63,7 @@ impl Redactor {
     /// A redactor with the built-in rules, no allowlist and `mask`.
     pub fn builtin(mask: Mask) -> Self {
         Redactor {
-            detector: Detector::builtin(),
+            detector: std::sync::Arc::new(Detector::builtin()),
             allowlist: None,
             fingerprint_key: None,
             mask,
@@ -275,7 +275,8 @@ fn to_directory(
     let Source::File(path) = &input.source else {
         return Err("standard input can only be redacted to standard output".into());
     };
-    let dest = output_path(dir, input.display.path())?;
+    // The copy is named as the input is shown: a credential in the name is masked there too.
+    let dest = output_path(dir, input.display.shown())?;
     regular_file(input, path)?;
     let file = File::open(path).map_err(|e| open_error(input, &e))?;
     let meta = file.metadata().map_err(|e| open_error(input, &e))?;

@@ -106,7 +106,7 @@ impl UriMaker {
 
     /// The artifact URI of a finding's file.
     fn uri(&self, file: &DisplayPath) -> ArtifactUri {
-        let path = file.path();
+        let path = file.shown();
         if path == Path::new("-") {
             return ArtifactUri {
                 uri: "stdin".to_string(),

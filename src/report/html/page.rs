@@ -200,6 +200,12 @@ fn value_text(value: &Value, scrub: &Scrubber) -> String {
     }
 }
 
+/// An input's name with any credential in it masked (the report never shows one, even from
+/// findings made with `--show-secrets`).
+fn name_shown(name: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    crate::input::masked_name(name).map_or(std::borrow::Cow::Borrowed(name), Into::into)
+}
+
 impl Page {
     fn text(&self, text: &Text) -> String {
         self.scrub.html(text.as_bytes())
@@ -207,9 +213,10 @@ impl Page {
 
     /// A file a secret was found in, with the first line it is on there.
     fn file_and_line(&self, secret: &SecretSummary, file: &Text) -> String {
+        let name = self.scrub.html(&name_shown(file.as_bytes()));
         match secret.first_lines().get(file) {
-            Some(line) => format!("<code>{}</code> (line {line})", self.text(file)),
-            None => format!("<code>{}</code>", self.text(file)),
+            Some(line) => format!("<code>{name}</code> (line {line})"),
+            None => format!("<code>{name}</code>"),
         }
     }
 
@@ -800,7 +807,7 @@ impl Page {
                 let _ = write!(
                     self.html,
                     "<li><code>{}</code></li>",
-                    self.scrub.html(input)
+                    self.scrub.html(&name_shown(input))
                 );
             }
             self.html.push_str("</ul>\n");
