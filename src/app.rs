@@ -514,13 +514,12 @@ impl ScanSetup {
             hidden: Default::default(),
         };
         walk_options.objects = input::ObjectOptions {
-            endpoint_url: args.endpoint_url.clone(),
-            anonymous: args.no_sign_request,
             window: (filter.since.is_some() || filter.until.is_some()).then_some(input::Window {
                 since: filter.since,
                 until: filter.until,
                 slack: args.partition_slack,
             }),
+            ..args.object_store.options()
         };
         Ok(ScanSetup {
             paths,

@@ -107,6 +107,30 @@ pub enum FailOn {
     Never,
 }
 
+/// How `s3://`, `gs://` and `az://` inputs are reached (`scan`, `redact`, `inspect`).
+#[derive(Clone, Debug, Default, Args)]
+pub struct ObjectStoreArgs {
+    /// The endpoint of an S3-compatible store (MinIO, Ceph RGW, R2, a local server) for `s3://`
+    /// inputs, or of an emulator for `gs://` and `az://` (default for S3: `AWS_ENDPOINT_URL`).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Read `s3://`, `gs://` and `az://` inputs without credentials (public buckets).
+    #[arg(long)]
+    pub no_sign_request: bool,
+}
+
+impl ObjectStoreArgs {
+    /// The settings object stores are reached with (no date window).
+    pub fn options(&self) -> crate::input::ObjectOptions {
+        crate::input::ObjectOptions {
+            endpoint_url: self.endpoint_url.clone(),
+            anonymous: self.no_sign_request,
+            window: None,
+        }
+    }
+}
+
 /// Arguments of `logleaks scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -148,14 +172,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub list_inputs: bool,
 
-    /// The endpoint of an S3-compatible store (MinIO, Ceph RGW, R2, a local server) for `s3://`
-    /// inputs, or of an emulator for `gs://` and `az://` (default for S3: `AWS_ENDPOINT_URL`).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-
-    /// Read `s3://`, `gs://` and `az://` inputs without credentials (public buckets).
-    #[arg(long)]
-    pub no_sign_request: bool,
+    #[command(flatten)]
+    pub object_store: ObjectStoreArgs,
 
     /// With `--since`/`--until`, date-partitioned object listings (`…/YYYY/MM/DD/`, CloudFront's
     /// `DIST.YYYY-MM-DD-HH.…` names) skip partitions further than this outside the window
@@ -319,8 +337,13 @@ pub struct ScanArgs {
 #[derive(Debug, Args)]
 pub struct RedactArgs {
     /// Files and directories to redact (directories recursively, with `--output` or
-    /// `--in-place`); `-` or nothing with piped input reads standard input.
+    /// `--in-place`); `-` or nothing with piped input reads standard input. `s3://`, `gs://`
+    /// and `az://` URLs are read like directories and redacted to standard output or
+    /// `--output DIR` (under `DIR/s3/BUCKET/KEY`), never in place.
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub object_store: ObjectStoreArgs,
 
     /// Write each redacted input to the same relative path under DIR (absolute paths lose their
     /// leading `/`), instead of standard output. DIR must lie outside the inputs: an input
@@ -404,9 +427,12 @@ pub struct RedactArgs {
 /// Arguments of `logleaks inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Files and directories to inspect (directories recursively); `-` or nothing with piped
-    /// input reads standard input.
+    /// Files and directories to inspect (directories recursively), and `s3://`, `gs://` and
+    /// `az://` URLs; `-` or nothing with piped input reads standard input.
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub object_store: ObjectStoreArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = InspectFormat::Table)]

@@ -157,11 +157,15 @@ pub fn inspect(walked: Vec<Walked>, options: &InspectOptions) -> (Vec<FileReport
     (reports, problems)
 }
 
-/// The compression of a file on disk from its first bytes (`none` for standard input, which is
-/// not read twice).
+/// The compression of a file on disk or an object from its first bytes (`none` for standard
+/// input, which is not read twice).
 fn compression_of(input: &InputFile) -> &'static str {
-    let Source::File(path) = &input.source else {
-        return "none";
+    let path = match &input.source {
+        Source::File(path) => path,
+        Source::Stdin => return "none",
+        // The start of the object, fetched once more (what is read stops when it is dropped).
+        #[cfg(feature = "object-storage")]
+        Source::Object(_) => return input::open(input).map_or("none", |o| o.compression.name()),
     };
     let mut head = [0u8; 8];
     let n = std::fs::File::open(path)
@@ -335,7 +339,11 @@ fn run(args: &InspectArgs) -> Result<i32, String> {
         log_type: args.log_type,
         formats: FormatMap::from_options(args.log_format.as_deref(), rules)?,
     };
-    let walked = input::walk(&paths, &WalkOptions::default());
+    let walk_options = WalkOptions {
+        objects: args.object_store.options(),
+        ..WalkOptions::default()
+    };
+    let walked = input::walk(&paths, &walk_options);
     let (reports, problems) = inspect(walked, &options);
     for problem in &problems {
         eprintln!("logleaks: {problem}");

@@ -1258,3 +1258,121 @@ fn an_azure_container_scans_like_the_same_files_on_disk() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0]["kind"], "permission_denied");
 }
+
+#[test]
+#[ignore = "needs moto_server: set LOGLEAKS_MOTO_SERVER (see .ci/run)"]
+fn objects_are_redacted_to_a_local_directory_and_inspected() {
+    let moto = Moto::start();
+    let dir = tempdir();
+    let root = dir.path().join("logs");
+    let files = tree(&root);
+    moto.bucket("weblogs");
+    moto.upload("weblogs", "prod/", &root);
+    let logleaks_s3 = |args: &[&str]| {
+        run(moto
+            .command("testing", "testing")
+            .args(args)
+            .args(["--endpoint-url", &moto.endpoint]))
+    };
+
+    // Every object is redacted into DIR/s3/BUCKET/KEY, byte for byte as its file on disk is.
+    let from_store = dir.path().join("from-store");
+    let from_disk = dir.path().join("from-disk");
+    let run = logleaks_s3(&[
+        "redact",
+        "--no-config",
+        "s3://weblogs/prod/",
+        "--output",
+        from_store.to_str().unwrap(),
+    ]);
+    run.assert_no_panic().assert_code(0);
+    let local = run_logleaks(&[
+        "redact",
+        "--no-config",
+        root.to_str().unwrap(),
+        "--output",
+        from_disk.to_str().unwrap(),
+    ]);
+    local.assert_code(0);
+    for file in &files {
+        let relative = file.strip_prefix(&root).unwrap();
+        let copy = from_store.join("s3/weblogs/prod").join(relative);
+        let expected = from_disk
+            .join(root.strip_prefix("/").unwrap())
+            .join(relative);
+        let copied = std::fs::read(&copy).unwrap_or_else(|e| panic!("{}: {e}", copy.display()));
+        assert_eq!(
+            copied,
+            std::fs::read(&expected).unwrap(),
+            "{}",
+            copy.display()
+        );
+        assert_ne!(
+            copied,
+            std::fs::read(file).unwrap(),
+            "{} was redacted",
+            copy.display()
+        );
+    }
+    let rescan = run_logleaks(&["scan", "--no-config", from_store.to_str().unwrap()]);
+    rescan.assert_code(0);
+
+    // One object to standard output; a prefix of several is refused there, and nothing is
+    // ever rewritten in a store.
+    let one = logleaks_s3(&["redact", "--no-config", "s3://weblogs/prod/web1/access.log"]);
+    one.assert_code(0);
+    let on_disk = run_logleaks(&[
+        "redact",
+        "--no-config",
+        root.join("web1/access.log").to_str().unwrap(),
+    ]);
+    assert_eq!(one.stdout, on_disk.stdout);
+    let several = logleaks_s3(&["redact", "--no-config", "s3://weblogs/prod/web1/"]);
+    several.assert_code(2);
+    assert!(
+        several.stderr.contains(
+            "logleaks: s3://weblogs/prod/web1/ holds 2 objects: redacting them needs --output DIR"
+        ),
+        "{}",
+        several.stderr
+    );
+    let in_place = logleaks_s3(&["redact", "--in-place", "s3://weblogs/prod/web1/access.log"]);
+    in_place.assert_code(2);
+    assert!(
+        in_place.stderr.contains(
+            "logleaks: s3://weblogs/prod/web1/access.log: objects in a store are not rewritten in place"
+        ),
+        "{}",
+        in_place.stderr
+    );
+
+    // inspect reads objects as it reads files: the same report but for the names.
+    let inspected = logleaks_s3(&["inspect", "--format", "json", "s3://weblogs/prod/"]);
+    inspected.assert_no_panic().assert_code(0);
+    let local = run_logleaks(&["inspect", "--format", "json", root.to_str().unwrap()]);
+    local.assert_code(0);
+    let names_off = |out: &[u8], from: &str| {
+        let text = String::from_utf8_lossy(out).replace(from, "");
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    let remote = names_off(&inspected.stdout, "s3://weblogs/prod/");
+    assert_eq!(
+        remote,
+        names_off(&local.stdout, &format!("{}/", root.display()))
+    );
+    let compressions: Vec<&str> = remote
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["compression"].as_str().unwrap())
+        .collect();
+    assert!(
+        compressions.contains(&"gzip") && compressions.contains(&"zstd"),
+        "{compressions:?}"
+    );
+}
+
+/// Runs `logleaks ARGS` on local files only.
+fn run_logleaks(args: &[&str]) -> Run {
+    run(logleaks().args(args))
+}

@@ -76,8 +76,17 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
         Target::Directory { dir, .. } => inputs_outside(&paths, dir)?,
         _ => {}
     }
+    if matches!(target, Target::InPlace { .. }) {
+        if let Some(url) = paths.iter().find(|p| is_url(p)) {
+            return Err(format!(
+                "{}: objects in a store are not rewritten in place: redact them to --output DIR (or one object to standard output) and upload the copies yourself",
+                url.display()
+            ));
+        }
+    }
     let mut walk_options = WalkOptions::new(&args.globs, &args.excludes, args.follow)
         .map_err(|e| format!("invalid glob: {e}"))?;
+    walk_options.objects = args.object_store.options();
     let config = RunConfig::load(
         args.config.as_deref(),
         args.no_config,
@@ -116,7 +125,25 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
             });
         }
     }
+    if matches!(target, Target::Stdout) && is_url(&paths[0]) {
+        // A prefix is a directory of objects: only one object goes to standard output.
+        let objects = walked
+            .iter()
+            .filter(|w| matches!(w, Walked::File(_)))
+            .count();
+        if objects > 1 {
+            return Err(format!(
+                "{} holds {objects} objects: redacting them needs --output DIR",
+                paths[0].display()
+            ));
+        }
+    }
     Ok((walked, redactor, target))
+}
+
+/// True when `path` is an object-store URL (`s3://`, `gs://`, `az://`).
+fn is_url(path: &Path) -> bool {
+    path.to_str().and_then(input::ObjectUrl::parse).is_some()
 }
 
 /// Refuses an `--output` directory that holds a named input: its copies would land on or among

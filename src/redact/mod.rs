@@ -272,11 +272,16 @@ fn to_directory(
     dir: &Path,
     touch: bool,
 ) -> Result<Done, String> {
-    let Source::File(path) = &input.source else {
-        return Err("standard input can only be redacted to standard output".into());
-    };
     // The copy is named as the input is shown: a credential in the name is masked there too.
-    let dest = output_path(dir, input.display.shown())?;
+    let dest = output_path(dir, &copy_name(input.display.shown()))?;
+    let path = match &input.source {
+        Source::File(path) => path,
+        Source::Stdin => {
+            return Err("standard input can only be redacted to standard output".into())
+        }
+        #[cfg(feature = "object-storage")]
+        Source::Object(object) => return object_to_directory(input, redactor, object, dest),
+    };
     regular_file(input, path)?;
     let file = File::open(path).map_err(|e| open_error(input, &e))?;
     let meta = file.metadata().map_err(|e| open_error(input, &e))?;
@@ -304,6 +309,48 @@ fn to_directory(
     if let Streamed::Redacted(_) = streamed {
         let times = (!touch).then(|| write::times_of(&meta));
         staged.commit(None, times).map_err(|e| e.to_string())?;
+    }
+    Ok(Done {
+        output: Some(dest),
+        notes,
+        ..Done::new(streamed)
+    })
+}
+
+/// The name under `--output` of an input shown as `shown`: its path, or for an object
+/// `s3://bucket/key` the path `s3/bucket/key`.
+fn copy_name(shown: &Path) -> PathBuf {
+    match shown.to_str().and_then(|s| s.split_once("://")) {
+        Some((scheme, rest)) if input::ObjectUrl::parse(shown.to_str().unwrap_or("")).is_some() => {
+            Path::new(scheme).join(rest)
+        }
+        _ => shown.to_path_buf(),
+    }
+}
+
+/// Redacts an object into a new file `dest`, compressed as the object is.
+#[cfg(feature = "object-storage")]
+fn object_to_directory(
+    input: &InputFile,
+    redactor: &Redactor,
+    object: &input::ObjectInput,
+    dest: PathBuf,
+) -> Result<Done, String> {
+    let reader = object.open().map_err(|e| describe_io_error(&e))?;
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "cannot create {}: {}",
+                parent.display(),
+                describe_io_error(&e)
+            )
+        })?;
+    }
+    let mut staged = write::Staged::new(&dest, None).map_err(|e| e.to_string())?;
+    let streamed = redact_reader_into(input, redactor, Box::new(reader), &mut staged)?;
+    let notes = std::mem::take(&mut staged.notes);
+    if let Streamed::Redacted(_) = streamed {
+        staged.commit(None, None).map_err(|e| e.to_string())?;
     }
     Ok(Done {
         output: Some(dest),
@@ -397,7 +444,18 @@ fn redact_file_into(
     file: File,
     staged: &mut write::Staged,
 ) -> Result<Streamed, String> {
-    let opened = input::open_reader(Box::new(file) as Box<dyn Read + Send>)
+    redact_reader_into(input, redactor, Box::new(file), staged)
+}
+
+/// Streams what `reader` gives (decompressed) through the redactor into `staged` (compressed
+/// the same way).
+fn redact_reader_into(
+    input: &InputFile,
+    redactor: &Redactor,
+    reader: Box<dyn Read + Send>,
+    staged: &mut write::Staged,
+) -> Result<Streamed, String> {
+    let opened = input::open_reader(reader)
         .map(|opened| opened.limited(redactor.max_decompressed))
         .map_err(|e| open_error(input, &e))?;
     let write_error = |e: io::Error| write::WriteError::Write(e).to_string();
