@@ -33,7 +33,10 @@ pub enum Command {
     #[command(
         after_help = "Exit status: 0 when every input was redacted (or had nothing to mask), \
 2 when an input could not be (nothing of it was replaced), 141 when standard output was closed \
-before the end (`logleaks redact big.log | head`), as for a tool ended by SIGPIPE."
+before the end (`logleaks redact big.log | head`), as for a tool ended by SIGPIPE.\n\n\
+As a pipeline filter (`tail -F access.log | logleaks redact - | logger`), each line is written as \
+soon as it has come whole and is masked, never before: if logleaks is stopped, the lines it has \
+not written are lost, never passed on unmasked."
     )]
     Redact(RedactArgs),
     /// Print a shell completion script.
@@ -383,6 +386,11 @@ pub struct RedactArgs {
     /// Write what was masked, per file, as JSON to FILE (fingerprints, never secrets).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Write each redacted line out as soon as it is masked, wherever standard output goes (by
+    /// default only a pipe or a terminal gets them at once; a file is written in large blocks).
+    #[arg(long, conflicts_with_all = ["output", "in_place"])]
+    pub line_buffered: bool,
 
     /// Files redacted at once (default: all cores).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

@@ -1,7 +1,8 @@
 //! Streaming: on a pipe, each finding is written as soon as everything before it is done, so
 //! that `tail -F access.log | logleaks scan --format jsonl` shows leaks live. Tested by order:
 //! the test reads the first finding before it writes the next input line (a generous timeout
-//! only turns a hang into a failure).
+//! only turns a hang into a failure). `logleaks redact -` does the same with masked lines, as a
+//! pipeline filter.
 
 mod common;
 
@@ -16,7 +17,7 @@ use serde_json::Value;
 /// How long to wait for a line logleaks should already have written.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// A running `logleaks scan` fed line by line.
+/// A running `logleaks scan` (or `redact`) fed line by line.
 struct Live {
     child: Child,
     stdin: Option<ChildStdin>,
@@ -25,10 +26,14 @@ struct Live {
 
 impl Live {
     fn start(args: &[&str], input: Stdio) -> Live {
+        Live::command("scan", args, input)
+    }
+
+    fn command(command: &str, args: &[&str], input: Stdio) -> Live {
         let mut child = Command::new(env!("CARGO_BIN_EXE_logleaks"))
             .current_dir(root())
             .env_remove("LOGLEAKS_FINGERPRINT_KEY")
-            .arg("scan")
+            .arg(command)
             .args(args)
             .stdin(input)
             .stdout(Stdio::piped())
@@ -54,9 +59,13 @@ impl Live {
     }
 
     fn write(&mut self, line: &[u8]) {
+        self.write_bytes(&[line, b"\n"].concat());
+    }
+
+    /// Writes `bytes` in one write (a line and the start of the next: one read for logleaks).
+    fn write_bytes(&mut self, bytes: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin still open");
-        stdin.write_all(line).unwrap();
-        stdin.write_all(b"\n").unwrap();
+        stdin.write_all(bytes).unwrap();
         stdin.flush().unwrap();
     }
 
@@ -205,4 +214,89 @@ fn a_named_fifo_is_read_live_too() {
     let (rest, code) = live.finish();
     assert_eq!(rest.len(), 1, "{rest:?}");
     assert_eq!(code, 1);
+}
+
+/// The fixture line with an AWS access key id, cut in the middle of the key: the start of the
+/// key alone is no credential, so a line written before its end came would leak it.
+fn line_with_key_cut() -> (Vec<u8>, Vec<u8>, &'static str) {
+    let log = fixture("fixtures/apache/access_log");
+    let line = line_of(&log, 13).to_vec();
+    let key = "AKIAEOZZIUC6ST35UEM5";
+    let at = find(&line, key.as_bytes()).expect("the fixture holds the key") + 8;
+    (line[..at].to_vec(), line[at..].to_vec(), key)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[test]
+fn redact_writes_each_masked_line_before_the_next_input_line_comes() {
+    let (first, second) = two_leaking_lines();
+    let mut live = Live::command("redact", &["-"], Stdio::piped());
+    live.write(&first);
+    let got = live.next_line("the first masked line");
+    assert!(got.contains("pwd=REDACTED "), "{got}");
+    assert!(!got.contains("ssw0rd"), "{got}");
+    live.write(&second);
+    let (rest, code) = live.finish();
+    assert_eq!(rest.len(), 1, "{rest:?}");
+    assert!(rest[0].contains("key=REDACTED"), "{rest:?}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn redact_writes_a_line_only_once_all_of_it_came_and_is_masked() {
+    let (first, _) = two_leaking_lines();
+    let (start, end, key) = line_with_key_cut();
+    let mut live = Live::command("redact", &["-"], Stdio::piped());
+    // A whole line and the start of the next in one write: when the first comes out masked,
+    // logleaks has read the start of the second too.
+    live.write_bytes(&[&first[..], b"\n", &start[..]].concat());
+    let got = live.next_line("the first masked line");
+    assert!(got.contains("pwd=REDACTED "), "{got}");
+    live.write(&end);
+    let got = live.next_line("the second line, once its end came");
+    assert!(got.contains("AWSAccessKeyId=REDACTED&"), "{got}");
+    assert!(
+        !got.contains(&key[..8]),
+        "the start of the key was written: {got}"
+    );
+    let (rest, code) = live.finish();
+    assert!(rest.is_empty(), "{rest:?}");
+    assert_eq!(code, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn redact_killed_mid_line_writes_nothing_of_that_line() {
+    let (first, _) = two_leaking_lines();
+    let (start, _, key) = line_with_key_cut();
+    let mut live = Live::command("redact", &["-"], Stdio::piped());
+    live.write_bytes(&[&first[..], b"\n", &start[..]].concat());
+    let got = live.next_line("the first masked line");
+    assert!(got.contains("pwd=REDACTED "), "{got}");
+    // SIGKILL: no chance to write anything more.
+    live.child.kill().expect("logleaks is killed");
+    let (rest, _) = live.finish();
+    let rest = rest.join("\n");
+    assert!(
+        !rest.contains(&key[..8]),
+        "a piece of the key got out: {rest}"
+    );
+    assert!(rest.is_empty(), "{rest}");
+}
+
+#[test]
+fn scan_reports_a_line_whose_writer_paused_in_the_next_one() {
+    let (first, _) = two_leaking_lines();
+    let (start, end, _) = line_with_key_cut();
+    let mut live = Live::start(&["--format", "jsonl"], Stdio::piped());
+    live.write_bytes(&[&first[..], b"\n", &start[..]].concat());
+    let got = finding(&live.next_line("the finding of the whole line"));
+    assert_eq!(s(&got, "rule"), "password-param");
+    live.write(&end);
+    let got = finding(&live.next_line("the finding of the line once its end came"));
+    assert_eq!(s(&got, "rule"), "aws-access-key-id");
+    assert_eq!(n(&got, "line"), 2);
 }

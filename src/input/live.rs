@@ -3,8 +3,9 @@
 //! waits for its first lines); when the writer pauses, they must work with what came so far, so
 //! that the findings in it are reported now rather than when more input arrives.
 //!
-//! [`Live`] tells them once per pause: when no byte is ready, the last byte it gave ended a line,
-//! and the stream looks like text (not compressed, not an archive), one read returns
+//! [`Live`] tells them once per pause: when no byte is ready, a line has ended among the bytes it
+//! gave since the last pause (the writer may have paused in the middle of the next one), and the
+//! stream looks like text (not compressed, not an archive), one read returns
 //! [`io::ErrorKind::WouldBlock`]; the next read waits for input as usual. A reader that fills a
 //! buffer stops there and uses what it has; one that needs more reads again. Nothing here
 //! depends on time: a pause is "nothing to read right now".
@@ -19,8 +20,8 @@ pub struct Live {
     text: Option<bool>,
     /// The first bytes, kept until they decide `text`.
     start: Vec<u8>,
-    /// The last byte given ended a line, and no pause has been reported since.
-    at_line_end: bool,
+    /// A line has ended in the bytes given since the last pause was reported.
+    line_ended: bool,
 }
 
 impl Live {
@@ -32,7 +33,7 @@ impl Live {
                 file,
                 text: None,
                 start: Vec::new(),
-                at_line_end: false,
+                line_ended: false,
             }),
             _ => Err(file),
         }
@@ -103,8 +104,8 @@ fn is_live_type(meta: &std::fs::Metadata) -> bool {
 
 impl Read for Live {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.at_line_end && self.text == Some(true) && !buf.is_empty() && !self.ready() {
-            self.at_line_end = false;
+        if self.line_ended && self.text == Some(true) && !buf.is_empty() && !self.ready() {
+            self.line_ended = false;
             return Err(io::Error::new(io::ErrorKind::WouldBlock, Pause));
         }
         let n = loop {
@@ -124,7 +125,7 @@ impl Read for Live {
                     self.start = Vec::new();
                 }
             }
-            self.at_line_end = got.last() == Some(&b'\n');
+            self.line_ended |= memchr::memchr(b'\n', got).is_some();
         }
         Ok(n)
     }
@@ -197,6 +198,23 @@ mod tests {
         // The next read waits for input (here already there) instead of reporting again.
         assert_eq!(live.read(&mut buf).unwrap(), 5);
         // The writer has gone: the end, not a pause.
+        assert_eq!(live.read(&mut buf).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_pause_inside_a_line_after_a_whole_one_is_reported() {
+        // The writer stopped in the middle of its second line: the first is there to be read.
+        let (mut live, mut writer) = pipe();
+        writer.write_all(b"GET /a HTTP/1.1\nGET /b").unwrap();
+        let mut buf = [0u8; 64];
+        assert_eq!(live.read(&mut buf).unwrap(), 22);
+        assert!(is_pause(&live.read(&mut buf).unwrap_err()));
+        // Once reported, the rest of the line is waited for.
+        writer.write_all(b" HTTP").unwrap();
+        assert_eq!(live.read(&mut buf).unwrap(), 5);
+        writer.write_all(b"/1.1\n").unwrap();
+        drop(writer);
+        assert_eq!(live.read(&mut buf).unwrap(), 5);
         assert_eq!(live.read(&mut buf).unwrap(), 0);
     }
 

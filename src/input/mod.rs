@@ -34,7 +34,7 @@ pub use live::{is_pause, starts_like_text, Live};
 #[cfg(feature = "object-storage")]
 pub use object::ObjectInput;
 pub use object::{ObjectOptions, ObjectUrl, Scheme, Window};
-pub use open::{open, open_reader, sniff_compression, Compression, Opened};
+pub use open::{open, open_live, open_reader, sniff_compression, Compression, Opened};
 pub use pump::{BlockBytes, BlockPump, CutLines, Next, Recycler, FIRST_BLOCK};
 pub use shard::Shard;
 pub use walk::{describe_io_error, walk, Skip, WalkError, WalkOptions, Walked, VCS_DIRS};

@@ -86,6 +86,25 @@ pub fn open(input: &InputFile) -> io::Result<Opened> {
     open_reader(raw)
 }
 
+/// Like [`open`], reading a pipe, FIFO or terminal (standard input or a named one) as
+/// [`super::Live`] input: a pause of its writer is reported to the readers above, so that the
+/// lines that came so far are read now instead of when more input arrives.
+pub fn open_live(input: &InputFile) -> io::Result<Opened> {
+    let raw: Box<dyn Read + Send> = match &input.source {
+        Source::Stdin => match super::Live::stdin() {
+            Some(live) => Box::new(live),
+            None => Box::new(io::stdin()),
+        },
+        Source::File(path) => match super::Live::wrap(File::open(path)?) {
+            Ok(live) => Box::new(live),
+            Err(file) => Box::new(file),
+        },
+        #[cfg(feature = "object-storage")]
+        Source::Object(_) => return open(input),
+    };
+    open_reader(raw)
+}
+
 /// Wraps an already opened reader (a file, standard input) in a decompressor when its magic bytes
 /// say so, like [`open`].
 pub fn open_reader(raw: Box<dyn Read + Send>) -> io::Result<Opened> {

@@ -4,9 +4,10 @@
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
-use super::{report, run, write, Mask, Redactor, Target, EXIT_ERROR};
+use super::{report, run, write, Flush, Mask, Redactor, Target, EXIT_ERROR};
 use crate::cli::RedactArgs;
 use crate::config::RunConfig;
+use crate::console::Stdout;
 use crate::detect::Detector;
 use crate::input::{self, InputFile, Source, WalkOptions, Walked};
 
@@ -50,7 +51,13 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
             force: args.force,
             touch: args.touch,
         },
-        (None, false) => Target::Stdout,
+        (None, false) => Target::Stdout {
+            flush: if args.line_buffered || Stdout::detect().is_read_live() {
+                Flush::EachBlock
+            } else {
+                Flush::WhenFull
+            },
+        },
     };
     if let Some(suffix) = &args.backup {
         if suffix.is_empty() || suffix.contains('/') {
@@ -59,7 +66,7 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
     }
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     match &target {
-        Target::Stdout => {
+        Target::Stdout { .. } => {
             if paths.len() > 1 {
                 return Err("redacting several inputs needs --output DIR or --in-place (standard output takes one)".into());
             }

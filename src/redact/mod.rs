@@ -30,7 +30,7 @@ use crate::logformat::{FormatMap, LogType};
 pub use command::command;
 pub use line::{SecretTally, Tally};
 pub use mask::Mask;
-pub use stream::{redact_stream, StreamError, Streamed};
+pub use stream::{redact_stream, Flush, StreamError, Streamed};
 
 /// Exit code: every input was redacted.
 const EXIT_OK: i32 = 0;
@@ -77,8 +77,12 @@ impl Redactor {
 /// Where redacted inputs go.
 #[derive(Clone, Debug)]
 pub enum Target {
-    /// Standard output (a single input).
-    Stdout,
+    /// Standard output (a single input), flushed as `flush` says.
+    Stdout {
+        /// When redacted lines are pushed out: at once into a pipe or onto a terminal (or with
+        /// `--line-buffered`), in large writes into a file.
+        flush: Flush,
+    },
     /// The same relative path under a directory.
     Directory {
         /// The directory.
@@ -178,7 +182,7 @@ pub fn run(
 pub fn redact_input(input: &InputFile, redactor: &Redactor, target: &Target) -> FileOutcome {
     let file = input.display.clone();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match target {
-        Target::Stdout => to_stdout(input, redactor),
+        Target::Stdout { flush } => to_stdout(input, redactor, *flush),
         Target::Directory { dir, touch } => to_directory(input, redactor, dir, *touch),
         Target::InPlace {
             backup,
@@ -212,8 +216,10 @@ pub fn redact_input(input: &InputFile, redactor: &Redactor, target: &Target) -> 
     }
 }
 
-fn to_stdout(input: &InputFile, redactor: &Redactor) -> Result<Done, String> {
-    let opened = input::open(input)
+/// Redacts one input to standard output. A pipe, FIFO or terminal is read live, so that with
+/// [`Flush::EachBlock`] each line goes out as soon as it has come and is masked.
+fn to_stdout(input: &InputFile, redactor: &Redactor, flush: Flush) -> Result<Done, String> {
+    let opened = input::open_live(input)
         .map(|opened| opened.limited(redactor.max_decompressed))
         .map_err(|e| open_error(input, &e))?;
     let mut out = encode::Encoder::new(
@@ -221,7 +227,8 @@ fn to_stdout(input: &InputFile, redactor: &Redactor) -> Result<Done, String> {
         BufWriter::with_capacity(256 * 1024, io::stdout()),
     )
     .map_err(|e| format!("standard output: {}", describe_io_error(&e)))?;
-    let streamed = redact_stream(redactor, &input.display, opened.reader, &mut out);
+    let streamed =
+        stream::redact_stream_flushed(redactor, &input.display, opened.reader, &mut out, flush);
     if let Ok(Streamed::NotText(what)) = streamed {
         // Nothing at all is written: not even the frame of an empty compressed stream, which
         // an encoder writes when it is finished or dropped.

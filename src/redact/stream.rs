@@ -40,6 +40,17 @@ pub enum Streamed {
     NotText(&'static str),
 }
 
+/// When the masked output is pushed on to `out`'s destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flush {
+    /// When `out`'s own buffer says so, and at the end (a file: nobody waits for each line).
+    WhenFull,
+    /// After each block of lines read: a line goes out as soon as it and the lines that came
+    /// with it are masked (a pipeline filter, `tail -F … | logleaks redact - | …`). On a pipe
+    /// whose writer pauses, a block is what had come when it paused.
+    EachBlock,
+}
+
 /// Redacts the decompressed content of `file` from `reader` into `out`.
 pub fn redact_stream(
     redactor: &Redactor,
@@ -47,17 +58,29 @@ pub fn redact_stream(
     reader: Box<dyn Read + '_>,
     out: &mut dyn Write,
 ) -> Result<Streamed, StreamError> {
-    redact_stream_sized(redactor, file, reader, out, CHUNK_SIZE, input::MAX_LINE_LEN)
+    redact_stream_flushed(redactor, file, reader, out, Flush::WhenFull)
 }
 
-/// [`redact_stream`] with the block size and the longest line read at once (for tests).
+/// [`redact_stream`], flushing `out` as `flush` says.
+pub fn redact_stream_flushed(
+    redactor: &Redactor,
+    file: &DisplayPath,
+    reader: Box<dyn Read + '_>,
+    out: &mut dyn Write,
+    flush: Flush,
+) -> Result<Streamed, StreamError> {
+    let sizes = (CHUNK_SIZE, input::MAX_LINE_LEN);
+    redact_stream_sized(redactor, file, reader, out, sizes, flush)
+}
+
+/// [`redact_stream_flushed`] with the block size and the longest line read at once (for tests).
 pub fn redact_stream_sized(
     redactor: &Redactor,
     file: &DisplayPath,
     reader: Box<dyn Read + '_>,
     out: &mut dyn Write,
-    chunk_size: usize,
-    max_line: usize,
+    (chunk_size, max_line): (usize, usize),
+    flush: Flush,
 ) -> Result<Streamed, StreamError> {
     let choice = search::format_choice(redactor.log_type, &redactor.formats, file.path());
     let settings = StreamSettings {
@@ -71,6 +94,7 @@ pub fn redact_stream_sized(
         lines: LineRedactor::new(redactor, file.clone()),
         tally: Tally::default(),
         out,
+        flush,
     };
     let read = match search::search_reader(reader, &settings, &mut writer)? {
         Searched::Read(read) => read,
@@ -91,10 +115,16 @@ pub fn redact_stream_sized(
 }
 
 /// The sink of `redact`: every byte to `out`, the candidate lines with their credentials masked.
+///
+/// The searcher shows it whole lines only (a line still being written stays in the block
+/// reader until its end comes), and a line is written once it is masked: nothing of a line
+/// reaches `out` before all of it has been read and masked. (A line longer than the read limit
+/// is the exception: it is masked and written piece by piece.)
 struct MaskingWriter<'a, 'r> {
     lines: LineRedactor<'r>,
     tally: Tally,
     out: &'a mut dyn Write,
+    flush: Flush,
 }
 
 impl LineSink for MaskingWriter<'_, '_> {
@@ -113,5 +143,12 @@ impl LineSink for MaskingWriter<'_, '_> {
 
     fn passthru(&mut self, bytes: &[u8]) -> Result<(), StreamError> {
         self.out.write_all(bytes).map_err(StreamError::Write)
+    }
+
+    fn block_done(&mut self) -> Result<(), StreamError> {
+        match self.flush {
+            Flush::EachBlock => self.out.flush().map_err(StreamError::Write),
+            Flush::WhenFull => Ok(()),
+        }
     }
 }

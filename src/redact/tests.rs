@@ -28,9 +28,15 @@ fn redact_sized(input: &[u8], chunk: usize, max_line: usize) -> (Vec<u8>, Tally)
     let redactor = Redactor::builtin(Mask::default());
     let mut out = Vec::new();
     let file = DisplayPath::new("t.log");
-    let streamed =
-        stream::redact_stream_sized(&redactor, &file, Box::new(input), &mut out, chunk, max_line)
-            .unwrap();
+    let streamed = stream::redact_stream_sized(
+        &redactor,
+        &file,
+        Box::new(input),
+        &mut out,
+        (chunk, max_line),
+        stream::Flush::WhenFull,
+    )
+    .unwrap();
     match streamed {
         Streamed::Redacted(tally) => (out, tally),
         other => panic!("{other:?}"),
