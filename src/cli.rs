@@ -392,6 +392,11 @@ pub struct RedactArgs {
     #[arg(long, conflicts_with_all = ["output", "in_place"])]
     pub line_buffered: bool,
 
+    /// Write nothing on stderr but what went wrong: no counts (e.g. in a log pipeline whose
+    /// destination gets logleaks' stderr too, as rsyslog `omprog`'s `output=` file does).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
     /// Files redacted at once (default: all cores).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,

@@ -982,3 +982,19 @@ fn a_signed_url_loses_its_key_id_token_and_signature_together() {
     let out = write(dir.path(), "out.log", run.out());
     assert!(findings_of(&out).is_empty());
 }
+
+#[test]
+fn quiet_writes_no_counts_but_still_says_what_went_wrong() {
+    let run = redact(["--quiet", "fixtures/apache/access_log"]);
+    run.assert_code(0).assert_no_panic();
+    assert!(String::from_utf8_lossy(&run.stdout).contains("key=REDACTED"));
+    assert_eq!(run.stderr, "", "counts on stderr with --quiet");
+    let loud = redact(["fixtures/apache/access_log"]);
+    assert!(loud.stderr.contains("secrets masked"), "{}", loud.stderr);
+
+    let dir = tempdir();
+    let missing = dir.path().join("missing.log");
+    let run = redact(["-q", p(&missing)]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("missing.log"), "{}", run.stderr);
+}

@@ -21,7 +21,7 @@ pub fn command(args: RedactArgs) -> i32 {
                 usize::from,
             );
             let outcomes = run(walked, &redactor, &target, threads);
-            report::finish(&outcomes, args.report.as_deref())
+            report::finish(&outcomes, args.report.as_deref(), args.quiet)
         }
         Err(message) => {
             eprintln!("logleaks: {message}");

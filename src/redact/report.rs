@@ -222,10 +222,12 @@ fn plural(n: u64) -> &'static str {
 }
 
 /// Tells what was done (stderr, and the JSON report when asked for); returns the exit code.
-pub fn finish(outcomes: &[FileOutcome], report_path: Option<&Path>) -> i32 {
+/// When `quiet`, stderr gets only what went wrong (errors and notes), not the counts.
+pub fn finish(outcomes: &[FileOutcome], report_path: Option<&Path>, quiet: bool) -> i32 {
     let run = build(outcomes);
     for outcome in outcomes {
-        if let Some(line) = describe(outcome, report_path.is_none()) {
+        let failed = outcome.result.is_err() || outcome.output_closed;
+        if let Some(line) = describe(outcome, report_path.is_none()).filter(|_| failed || !quiet) {
             eprintln!("{line}");
         }
         for note in &outcome.notes {
@@ -258,7 +260,9 @@ pub fn finish(outcomes: &[FileOutcome], report_path: Option<&Path>) -> i32 {
             plural(run.errors)
         ));
     }
-    eprintln!("{closing}");
+    if !quiet || run.errors > 0 || closed > 0 {
+        eprintln!("{closing}");
+    }
     let mut code = if run.errors > 0 {
         super::EXIT_ERROR
     } else if closed > 0 {
