@@ -132,7 +132,7 @@ fn prepare(args: &RedactArgs) -> Result<(Vec<Walked>, Redactor, Target), String>
             });
         }
     }
-    if matches!(target, Target::Stdout) && is_url(&paths[0]) {
+    if matches!(target, Target::Stdout { .. }) && is_url(&paths[0]) {
         // A prefix is a directory of objects: only one object goes to standard output.
         let objects = walked
             .iter()
