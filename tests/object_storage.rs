@@ -442,15 +442,26 @@ fn missing_buckets_objects_and_denied_reads_are_named() {
     assert_eq!(problems[0]["input"], "s3://no-such-bucket/logs/");
     assert_eq!(problems[0]["kind"], "not_found");
 
-    let run = moto.scan(&["s3://private/web0/gone.log"]);
+    // A key named alongside others that is neither an object nor a prefix is missing, as a
+    // named file would be.
+    let run = moto.scan(&[
+        "s3://private/web0/gone.log",
+        "s3://private/web0/access.log",
+        "--errors-json",
+        errors_arg,
+    ]);
     run.assert_code(2);
     assert!(
         run.stderr.contains(
-            "s3://private/web0/gone.log: nothing to scan: no such object, and no object below it"
+            "logleaks: s3://private/web0/gone.log: not found: no such object, and no object below it as a prefix"
         ),
         "{}",
         run.stderr
     );
+    assert_eq!(run.findings().len(), 16);
+    let problems = parse_jsonl(&std::fs::read(&errors).unwrap());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["kind"], "not_found");
 
     // Without credentials (--no-sign-request) the private bucket refuses to be read.
     let run = moto.scan(&[

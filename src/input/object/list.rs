@@ -71,12 +71,18 @@ pub fn list(url: &ObjectUrl, walk: &WalkOptions, out: &mut Vec<Walked>) -> Optio
             size: Some(meta.size),
         }));
     }
+    let named_object = !url.key.is_empty() && !url.key.ends_with('/');
+    if out.len() == before && left_out == (0, 0) && named_object && walk.objects.window.is_none() {
+        // Named like an object, and neither an object nor a prefix: missing, as a named file
+        // would be (an empty prefix is only "nothing to scan", like an empty directory).
+        out.push(error(
+            "not found: no such object, and no object below it as a prefix".into(),
+        ));
+        return None;
+    }
     (out.len() == before).then(|| match left_out {
         (0, 0) if walk.objects.window.is_some() => {
             "no object below this prefix in the partitions of --since/--until".into()
-        }
-        (0, 0) if !url.key.is_empty() && !url.key.ends_with('/') => {
-            "no such object, and no object below it as a prefix".into()
         }
         (0, 0) => "no object below this prefix".into(),
         (0, _) => "every object below it matches --exclude".into(),
