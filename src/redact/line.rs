@@ -17,6 +17,10 @@ use crate::search::Matched;
 /// Most rounds of masking and scanning again for one line.
 pub const MAX_ROUNDS: usize = 4;
 
+/// Distinct credentials listed per input at most: the masks of any more are counted, not
+/// listed, so that memory stays bounded however long `redact -` runs in a pipeline.
+pub const MAX_LISTED: usize = 100_000;
+
 /// What was masked in one input.
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
@@ -33,8 +37,10 @@ pub struct Tally {
     /// Lines that still held a credential after the last round (they were masked as far as the
     /// rounds went).
     pub unsettled_lines: u64,
-    /// Every distinct credential masked, in the order first seen.
+    /// Every distinct credential masked, in the order first seen (the first [`MAX_LISTED`]).
     pub secrets: Vec<SecretTally>,
+    /// Masks (counted in `masked`) of credentials beyond the first [`MAX_LISTED`] distinct ones.
+    pub unlisted: u64,
     index: HashMap<(&'static str, String), usize>,
     /// The last line counted in `lines_changed` (a long line is masked in pieces).
     last_changed: u64,
@@ -64,6 +70,7 @@ impl Tally {
                 s.count += 1;
                 s.last_line = line;
             }
+            None if self.secrets.len() >= MAX_LISTED => self.unlisted += 1,
             None => {
                 self.index
                     .insert((rule, fingerprint.clone()), self.secrets.len());
@@ -217,5 +224,25 @@ impl<'r> LineRedactor<'r> {
         }
         mask::apply(text, &mut self.ranges, mask, &mut self.next);
         true
+    }
+}
+
+#[cfg(test)]
+mod tally_tests {
+    use super::*;
+
+    #[test]
+    fn distinct_secrets_past_the_limit_are_counted_not_listed() {
+        let mut tally = Tally::default();
+        for n in 0..MAX_LISTED + 3 {
+            tally.add("api-key-param", format!("{n:016x}"), n as u64 + 1);
+        }
+        // A listed one seen again is still counted on its entry.
+        tally.add("api-key-param", format!("{:016x}", 0), 7);
+        assert_eq!(tally.secrets.len(), MAX_LISTED);
+        assert_eq!(tally.unlisted, 3);
+        assert_eq!(tally.masked, MAX_LISTED as u64 + 4);
+        assert_eq!(tally.secrets[0].count, 2);
+        assert_eq!(tally.index.len(), MAX_LISTED);
     }
 }

@@ -44,6 +44,10 @@ pub struct FileReport {
     pub allowlisted: u64,
     /// Each distinct credential masked.
     pub secrets: Vec<SecretReport>,
+    /// Masks of credentials not listed in `secrets`: past the most distinct credentials listed
+    /// per input (a long-running `redact -`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub secrets_not_listed: u64,
     /// What is worth knowing besides (e.g. an owner that could not be kept).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -98,6 +102,7 @@ pub fn build(outcomes: &[FileOutcome]) -> RunReport {
             masked: 0,
             allowlisted: 0,
             secrets: Vec::new(),
+            secrets_not_listed: 0,
             notes: outcome.notes.clone(),
         };
         match &outcome.result {
@@ -111,6 +116,7 @@ pub fn build(outcomes: &[FileOutcome]) -> RunReport {
                 file.masked = tally.masked;
                 file.allowlisted = tally.allowlisted;
                 file.secrets = tally.secrets.iter().map(SecretReport::from).collect();
+                file.secrets_not_listed = tally.unlisted;
                 run.masked += tally.masked;
             }
             Ok(Streamed::NotText(what)) => {
@@ -207,6 +213,13 @@ pub fn describe(outcome: &FileOutcome, verbose: bool) -> Option<String> {
                     tally.secrets.len() - LISTED_SECRETS
                 ));
             }
+            if tally.unlisted > 0 {
+                line.push_str(&format!(
+                    "\n  … and {} more masks of credentials past the first {} distinct ones (counted, not listed)",
+                    tally.unlisted,
+                    super::line::MAX_LISTED
+                ));
+            }
             Some(line)
         }
         Ok(Streamed::Redacted(_)) => None,
@@ -284,4 +297,8 @@ fn write_json(path: &Path, run: &RunReport) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut out, run)?;
     writeln!(out)?;
     out.flush()
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
