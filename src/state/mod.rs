@@ -146,6 +146,20 @@ impl Known {
                 .max_by_key(|e| (e.fingerprint.bytes, e.position.offset))
         };
         if let Some(entry) = same_file {
+            // A file first seen (nearly) empty and filled since, with content that another
+            // record knows further on: the copy `copytruncate` makes, met by a watch between its
+            // creation and its filling. It goes on where the original stopped.
+            let copied = same_content().filter(|other| {
+                other.fingerprint.bytes > entry.fingerprint.bytes
+                    && other.position.offset > entry.position.offset
+            });
+            if let Some(original) = copied {
+                return Resume {
+                    position: original.position,
+                    from: Some((original.id(), original.fingerprint.clone())),
+                    size: None,
+                };
+            }
             return Resume {
                 position: entry.position,
                 from: Some((entry.id(), entry.fingerprint.clone())),
@@ -395,6 +409,24 @@ mod tests {
         let known = state.known();
         assert_eq!(known.resume(Some(FileId::new(1, 12)), b"x\n").from, None);
         assert!(known.resume(Some(a), b"x\n").from.is_some());
+    }
+
+    #[test]
+    fn a_copy_first_seen_empty_goes_on_where_its_original_stopped() {
+        let mut state = StateFile::in_memory();
+        let (original, copy) = (FileId::new(1, 10), FileId::new(1, 11));
+        state.record(&mark(original, b"first line\nsecond\n", 18, None));
+        // The copy was met just after it was created, before logrotate filled it.
+        state.record(&mark(copy, b"", 0, None));
+        let known = state.known();
+        let resumed = known.resume(Some(copy), b"first line\nsecond\n");
+        assert_eq!(resumed.position.offset, 18);
+        assert_eq!(
+            resumed.from,
+            Some((original, Fingerprint::of(b"first line\nsecond\n")))
+        );
+        // A file that was empty and got lines of its own is read from its start.
+        assert_eq!(known.resume(Some(copy), b"new line\n").position.offset, 0);
     }
 
     #[test]
