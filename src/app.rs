@@ -98,6 +98,7 @@ fn scan_command(args: ScanArgs) -> i32 {
     }
     let parameters = setup.parameters(&args);
     let mut walk_options = setup.walk_options;
+    walk_options.let_go_vanished = args.watch;
     if let Some(path) = &args.report {
         walk_options.own_output(path, "report (--report)");
     }

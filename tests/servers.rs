@@ -96,6 +96,7 @@ fn kind_of(file: &str) -> String {
 struct Watch {
     child: Child,
     findings: Receiver<Value>,
+    stderr: Option<std::thread::JoinHandle<String>>,
     /// Every finding so far: (log kind, secret) → the (file, line) places it was reported at.
     seen: BTreeMap<(String, String), BTreeSet<(String, u64)>>,
 }
@@ -116,9 +117,15 @@ impl Watch {
             .arg(logs)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("logleaks starts");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut text);
+            text
+        });
         let stdout = child.stdout.take().expect("piped stdout");
         let (sender, findings) = channel();
         std::thread::spawn(move || {
@@ -133,6 +140,7 @@ impl Watch {
         Watch {
             child,
             findings,
+            stderr: Some(stderr),
             seen: BTreeMap::new(),
         }
     }
@@ -171,7 +179,12 @@ impl Watch {
         // SAFETY: a signal to our own child process.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let status = self.child.wait().expect("logleaks ends");
-        assert_eq!(status.code(), Some(1), "findings: exit 1");
+        let stderr = self.stderr.take().and_then(|t| t.join().ok());
+        assert_eq!(
+            status.code(),
+            Some(1),
+            "findings: exit 1; stderr: {stderr:?}"
+        );
         while let Ok(f) = self.findings.recv_timeout(Duration::from_secs(5)) {
             self.record(&f);
         }

@@ -40,6 +40,10 @@ pub struct WalkOptions {
     pub stdin_name: Option<PathBuf>,
     /// How to reach object stores, for `s3://`, `gs://` and `az://` inputs.
     pub objects: super::ObjectOptions,
+    /// Leave out, without an error, a file found in a directory and gone (deleted or renamed)
+    /// before it could be looked at: while a watch walks, rotation renames logs at any moment,
+    /// and a renamed one is met under its new name.
+    pub let_go_vanished: bool,
 }
 
 impl WalkOptions {
@@ -383,6 +387,10 @@ fn walk_dir(root: &Path, own: &Own<'_>, out: &mut Vec<Walked>) -> Option<String>
                 "not a regular file".into(),
                 false,
             )),
+            Err(e)
+                if options.let_go_vanished
+                    && e.kind() == std::io::ErrorKind::NotFound
+                    && !file_type.is_symlink() => {}
             Err(e) => match broken_link(entry.path(), &e) {
                 Some(broken) => out.push(skip("a broken symbolic link", broken, true)),
                 None => out.push(Walked::Error(WalkError {
