@@ -306,8 +306,10 @@ fn list_inputs(
     for w in walked {
         let written = match w {
             input::Walked::File(file) => {
+                // The names as they are, even one holding a credential: the list is read back
+                // (`--files-from`), like the output of `find`.
                 let listed = Listed {
-                    input: report::Bytes(file.display.as_bytes().into_owned()),
+                    input: report::Bytes(file.display.clear_bytes().into_owned()),
                     size: file.size,
                 };
                 serde_json::to_writer(&mut out, &listed)

@@ -171,7 +171,8 @@ pub struct ScanArgs {
 
     /// Scan nothing: print the inputs a scan would read (after `--glob`, `--exclude`,
     /// `--shard` and date-partition narrowing), one JSON object per line, `{"input", "size"}`,
-    /// for a job runner that deals them out (see `contrib/spark/`).
+    /// for a job runner that deals them out (see `contrib/spark/`). Names are printed as they
+    /// are, even one holding a credential, since they are read back with `--files-from`.
     #[arg(long)]
     pub list_inputs: bool,
 

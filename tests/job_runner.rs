@@ -406,3 +406,26 @@ fn list_inputs_prints_what_a_scan_would_read_and_reads_nothing() {
     let by_walk = scan_shown([path_str(&root), "--glob", "*.log"]);
     assert_eq!(keys(&by_list.findings()), keys(&by_walk.findings()));
 }
+
+#[test]
+fn list_inputs_names_a_file_whose_name_holds_a_secret_as_it_is_so_that_it_is_scanned() {
+    // Every other output masks the token in this name; the listing must give the name that
+    // opens the file, or a job runner would never scan it.
+    let dir = tempdir();
+    let name = "dump-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.log";
+    let log = write(dir.path(), name, leaky_log(&mut Rng::new(4), 20));
+    let listed = scan([path_str(dir.path()), "--list-inputs"]);
+    listed.assert_code(0);
+    let inputs: Vec<String> = listed
+        .findings()
+        .iter()
+        .map(|l| s(l, "input").to_string())
+        .collect();
+    assert_eq!(inputs, [log.display().to_string()]);
+    let list = write(dir.path(), "list.txt", format!("{}\n", inputs[0]));
+    let by_list = scan(["--files-from", path_str(&list), "--format", "jsonl"]);
+    by_list.assert_code(1);
+    let by_walk = scan([path_str(&log), "--format", "jsonl"]);
+    assert_eq!(by_list.findings(), by_walk.findings());
+    assert!(!by_list.out().contains(name), "findings mask the name");
+}
