@@ -300,3 +300,41 @@ fn scan_reports_a_line_whose_writer_paused_in_the_next_one() {
     assert_eq!(s(&got, "rule"), "aws-access-key-id");
     assert_eq!(n(&got, "line"), 2);
 }
+
+#[test]
+fn redact_line_buffered_writes_each_masked_line_into_a_file_at_once() {
+    let dir = tempdir();
+    let out_path = dir.path().join("clean.log");
+    let out = std::fs::File::create(&out_path).unwrap();
+    let (first, second) = two_leaking_lines();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logleaks"))
+        .current_dir(root())
+        .args(["redact", "--line-buffered", "-"])
+        .stdin(Stdio::piped())
+        .stdout(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("logleaks starts");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin.write_all(&[&first[..], b"\n"].concat()).unwrap();
+    stdin.flush().unwrap();
+    let waited = std::time::Instant::now();
+    let content = loop {
+        let content = std::fs::read_to_string(&out_path).unwrap_or_default();
+        if content.ends_with('\n') || waited.elapsed() > PATIENCE {
+            break content;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        content.contains("pwd=REDACTED "),
+        "before more input: {content:?}"
+    );
+    assert_eq!(content.lines().count(), 1, "{content:?}");
+    stdin.write_all(&[&second[..], b"\n"].concat()).unwrap();
+    drop(stdin);
+    assert!(child.wait().expect("logleaks ends").success());
+    let content = std::fs::read_to_string(&out_path).unwrap();
+    assert_eq!(content.lines().count(), 2, "{content}");
+    assert!(content.contains("key=REDACTED"), "{content}");
+}
