@@ -7,6 +7,7 @@
 
 mod application;
 mod bounded;
+mod buckets;
 pub mod confidence;
 mod prefilter;
 

@@ -29,6 +29,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 use regex::bytes::Regex;
 
+use super::buckets;
 use crate::rules::{self, Rule};
 
 /// How far past a keyword its confirming pattern looks: longer than the prefix any pattern needs
@@ -161,23 +162,24 @@ impl Prefilter {
                 })
                 .collect();
             let (anchors, members) = anchors(&texts, case_sensitive);
-            let members: Vec<Vec<Member>> = members
+            let anchored: Vec<(Vec<u8>, Vec<Member>)> = anchors
                 .into_iter()
-                .map(|local| local.into_iter().map(|(i, o)| (chosen[i], o)).collect())
+                .zip(members)
+                .map(|(anchor, local)| {
+                    let members = local.into_iter().map(|(i, o)| (chosen[i], o)).collect();
+                    (anchor, members)
+                })
                 .collect();
             // The packed SIMD search takes a limited number of literals: enough searchers share
-            // them.
-            let searchers = anchors.len().div_ceil(MAX_ANCHORS).max(1);
-            let per_searcher = anchors.len().div_ceil(searchers).max(1);
-            for (anchors, members) in anchors
-                .chunks(per_searcher)
-                .zip(members.chunks(per_searcher))
-            {
+            // them, each literal in a bucket of its own kind.
+            for searcher in buckets::share(anchored, MAX_ANCHORS, !case_sensitive) {
+                let (anchors, members): (Vec<Vec<u8>>, Vec<Vec<Member>>) =
+                    searcher.into_iter().unzip();
                 let automaton = AhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostFirst)
                     .build(anchors)
                     .expect("keyword automaton is small");
-                blocks.push((automaton, members.to_vec(), case_sensitive));
+                blocks.push((automaton, members, case_sensitive));
             }
         }
         let confirm = starting
@@ -289,8 +291,9 @@ impl Confirm {
     }
 }
 
-/// Most anchors per packed SIMD searcher (it is fastest with few literals).
-const MAX_ANCHORS: usize = 48;
+/// Most anchors per packed SIMD searcher: fewer searchers mean fewer passes over each block,
+/// more literals per bucket mean more verifications (see [`buckets`]).
+const MAX_ANCHORS: usize = 56;
 
 /// One window of 4 bytes (or the whole keyword when shorter) of every keyword, made prefix-free
 /// so that at most one anchor matches at any position. With `rare`, the window is where its first
@@ -562,7 +565,7 @@ mod tests {
             .prefilter()
             .blocks
             .iter()
-            .all(|(a, _, _)| a.patterns_len() <= MAX_ANCHORS));
+            .all(|(a, _, _)| a.patterns_len() <= 64));
     }
 
     /// A keyword's anchor avoids what every web log line holds: `ppl` (`AppleWebKit`), `out`,
