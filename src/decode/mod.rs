@@ -91,6 +91,31 @@ impl Decoded {
         self.origin.clear();
     }
 
+    /// Empties it, with room for `len` bytes (decoding never makes a value longer).
+    fn clear_for(&mut self, len: usize) {
+        self.clear();
+        self.bytes.reserve(len);
+        self.origin.reserve(len);
+    }
+
+    /// Replaces the contents with `text`, positions included, in one allocation at most.
+    fn copy_from(&mut self, text: Text<'_>) {
+        self.clear();
+        self.bytes.extend_from_slice(text.bytes);
+        match text.origin {
+            Origin::Raw(start) => self
+                .origin
+                .extend((start..start + text.bytes.len()).map(|p| p as u32)),
+            Origin::Mapped(map) if map.len() >= text.bytes.len() => {
+                self.origin.extend_from_slice(&map[..text.bytes.len()]);
+            }
+            Origin::Mapped(_) => {
+                self.origin
+                    .extend((0..text.bytes.len()).map(|i| text.origin_of(i) as u32));
+            }
+        }
+    }
+
     fn push(&mut self, byte: u8, origin: usize) {
         self.bytes.push(byte);
         self.origin.push(origin as u32);
@@ -134,9 +159,7 @@ pub fn decode_value_rounds(
     out.clear();
     let needs_work = memchr::memchr3(b'%', b'\\', b'+', src.bytes).is_some();
     let has_entities = memchr::memchr(b'&', src.bytes).is_some();
-    for (i, &b) in src.bytes.iter().enumerate() {
-        out.push(b, src.origin_of(i));
-    }
+    out.copy_from(src);
     if !needs_work && !has_entities {
         return false;
     }
@@ -171,7 +194,7 @@ fn unescape_log_escapes(buf: &mut Decoded, spare: &mut Decoded) -> bool {
     if memchr::memchr(b'\\', &buf.bytes).is_none() {
         return false;
     }
-    spare.clear();
+    spare.clear_for(buf.bytes.len());
     let (bytes, origin) = (&buf.bytes, &buf.origin);
     let mut i = 0;
     let mut changed = false;
@@ -204,7 +227,7 @@ fn unescape_log_escapes(buf: &mut Decoded, spare: &mut Decoded) -> bool {
 /// Decodes HTML character references (`&#x2F;`, `&#47;`, `&quot;`); each decoded character
 /// keeps the raw column of its `&`. Returns true when anything was unescaped.
 fn unescape_html_entities(buf: &mut Decoded, spare: &mut Decoded) -> bool {
-    spare.clear();
+    spare.clear_for(buf.bytes.len());
     let (bytes, origin) = (&buf.bytes, &buf.origin);
     let mut i = 0;
     let mut changed = false;
@@ -240,7 +263,7 @@ fn percent_decode_round(buf: &mut Decoded, spare: &mut Decoded, plus_as_space: b
     if memchr::memchr2(b'%', b'+', &buf.bytes).is_none() {
         return round;
     }
-    spare.clear();
+    spare.clear_for(buf.bytes.len());
     let (bytes, origin) = (&buf.bytes, &buf.origin);
     let mut i = 0;
     while i < bytes.len() {

@@ -54,7 +54,30 @@ pub struct Prefilter {
     rules_of_pattern: Vec<Vec<u16>>,
     /// Pattern rules without keywords: selected for every value, and every line is a candidate.
     always: Vec<u16>,
+    /// Where a raw `@` makes a line a candidate.
+    at_sign: AtSign,
 }
+
+/// Where a raw `@` makes a line a candidate: it is the keyword of the rules that find passwords
+/// in a URL's user-info (`https://user:password@host`), which no multi-literal search holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AtSign {
+    /// No rule uses it: `@` is only a trace when percent- or otherwise encoded.
+    Nowhere,
+    /// Only the built-in user-info rule uses it: where a `:` (or an escape, which may hide one)
+    /// comes before it in the same authority, as the rule's pattern requires (`@2x.png` and
+    /// `/@alice` are not).
+    AfterColon,
+    /// Rules of the configuration use it: everywhere.
+    Everywhere,
+}
+
+/// The id of the built-in rule whose keyword is `@`.
+const USER_INFO_RULE: &str = "url-userinfo-password";
+
+/// How far back from an `@` its user-info is looked at (the rule allows 256 bytes of user and
+/// as many of password); beyond, the `@` counts.
+const USER_INFO_REACH: usize = 600;
 
 impl Prefilter {
     /// Builds the automata over every rule's keywords: for lines in general, then for formats
@@ -80,7 +103,14 @@ impl Prefilter {
         let mut selecting: Vec<String> = Vec::new();
         let mut rules_of_pattern: Vec<Vec<u16>> = Vec::new();
         let mut always = Vec::new();
+        let mut at_sign = AtSign::Nowhere;
         for (index, rule) in rules.iter().enumerate() {
+            if rule.keywords.iter().any(|k| k == "@") {
+                at_sign = match (at_sign, rule.id == USER_INFO_RULE) {
+                    (AtSign::Nowhere | AtSign::AfterColon, true) => AtSign::AfterColon,
+                    _ => AtSign::Everywhere,
+                };
+            }
             if rule.keywords.is_empty() {
                 always.push(index as u16);
             }
@@ -207,6 +237,7 @@ impl Prefilter {
             select,
             rules_of_pattern,
             always,
+            at_sign,
         }
     }
 
@@ -416,7 +447,7 @@ impl Candidates<'_> {
         }
         if self.trace_from == usize::MAX || self.next_trace.is_some_and(|p| p < from) {
             self.trace_from = from;
-            self.next_trace = next_trace(self.block, from);
+            self.next_trace = next_trace(self.block, from, self.prefilter.at_sign);
         }
         match (keyword, self.next_trace) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -459,25 +490,30 @@ impl Candidates<'_> {
     }
 }
 
-/// The first encoding trace at or after `from`.
-fn next_trace(block: &[u8], from: usize) -> Option<usize> {
+/// The first encoding trace (or `@` where it counts) at or after `from`.
+fn next_trace(block: &[u8], from: usize, at_sign: AtSign) -> Option<usize> {
     let from = from.min(block.len());
     let escape = memchr::memchr3_iter(b'%', b'@', b'\\', &block[from..])
         .map(|p| from + p)
-        .find(|&i| is_trace(block, i));
+        .find(|&i| is_trace(block, i, at_sign));
     // HTML character references (`&#61;`) are rare, so they get a search of their own.
     let end = escape.unwrap_or(block.len());
     let entity = memchr::memmem::find_iter(&block[from..end], b"&#")
         .map(|p| from + p)
-        .find(|&i| is_trace(block, i));
+        .find(|&i| is_trace(block, i, at_sign));
     entity.or(escape)
 }
 
-/// True when the byte at `i` starts an encoding that could hide a keyword byte.
-fn is_trace(block: &[u8], i: usize) -> bool {
+/// True when the byte at `i` starts an encoding that could hide a keyword byte, or is an `@`
+/// that counts (see [`AtSign`]).
+fn is_trace(block: &[u8], i: usize, at_sign: AtSign) -> bool {
     let hex = |j: usize| block.get(j).and_then(|&b| (b as char).to_digit(16));
     match block[i] {
-        b'@' => true,
+        b'@' => match at_sign {
+            AtSign::Nowhere => false,
+            AtSign::AfterColon => colon_before(block, i),
+            AtSign::Everywhere => true,
+        },
         b'&' => crate::decode::html::entity(&block[i + 1..]).is_some_and(|(c, _)| {
             c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '@' | '%' | '=')
         }),
@@ -502,6 +538,23 @@ fn is_trace(block: &[u8], i: usize) -> bool {
     }
 }
 
+/// True when the authority before the `@` at `at` holds a `:` or an escape that may decode to
+/// one: looking back to the nearest byte the user-info pattern excludes (`/ ? # "`, white
+/// space), the start of the line, or [`USER_INFO_REACH`] bytes.
+fn colon_before(block: &[u8], at: usize) -> bool {
+    let start = at.saturating_sub(USER_INFO_REACH);
+    for &b in block[start..at].iter().rev() {
+        match b {
+            b':' | b'%' | b'\\' | b'&' => return true,
+            b'/' | b'?' | b'#' | b'"' | b'\n' => return false,
+            b if b.is_ascii_whitespace() => return false,
+            _ => {}
+        }
+    }
+    // Reached the reach limit without a delimiter: too long to rule out.
+    start > 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,8 +576,42 @@ mod tests {
             ("a&#47;b&amp;c", false),
             ("100%", false),
         ] {
-            assert_eq!(next_trace(text.as_bytes(), 0).is_some(), expected, "{text}");
+            assert_eq!(
+                next_trace(text.as_bytes(), 0, AtSign::Everywhere).is_some(),
+                expected,
+                "{text}"
+            );
         }
+    }
+
+    /// With only the user-info rule using it, an `@` counts where a `:` (or an escape that may
+    /// hide one) comes before it within its authority.
+    #[test]
+    fn an_at_sign_counts_after_a_colon_in_its_authority() {
+        for (text, expected) in [
+            ("GET http://deploy:Xk3mP9qL@shop.example/ HTTP/1.1", true),
+            ("\"https://user:pw@host/\"", true),
+            ("GET /images/hero@2x.webp HTTP/2.0", false),
+            ("GET /profile/@alice HTTP/1.1", false),
+            ("from alice@example.com to bob", false),
+            ("12:00:00 alice@example.com", false),
+            ("GET /x?u=jenkins%3Apw@ci.example HTTP/1.1", true),
+            ("GET /x?u=jenkins\\x3apw@ci.example HTTP/1.1", true),
+            ("@ at the start", false),
+        ] {
+            assert_eq!(
+                next_trace(text.as_bytes(), 0, AtSign::AfterColon).is_some(),
+                expected,
+                "{text}"
+            );
+            assert!(next_trace(text.as_bytes(), 0, AtSign::Everywhere).is_some());
+        }
+        assert!(next_trace(b"hero@2x.webp", 0, AtSign::Nowhere).is_none());
+        let detector = crate::detect::Detector::builtin();
+        assert_eq!(detector.prefilter().at_sign, AtSign::AfterColon);
+        assert!(!detector
+            .prefilter()
+            .is_candidate(b"GET /images/hero@2x.webp HTTP/2.0"));
     }
 
     #[test]
