@@ -1,6 +1,6 @@
 //! The credential policy holds for every value of a shape, not for one example (proptest): numbers
 //! in any notation, slugs and ids, anti-CSRF tokens by framework, phpMyAdmin tokens wherever
-//! phpMyAdmin lives, replay-cache keys, AWStats trackers and checksummed tokens with a wrong
+//! phpMyAdmin lives, PrestaShop tokens beside its dispatcher's parameters, replay-cache keys, AWStats trackers and checksummed tokens with a wrong
 //! checksum and text after them are never reported, at any confidence; the same values under the
 //! same names on an ordinary API request still are, where they look like credentials.
 
@@ -101,6 +101,21 @@ fn phpmyadmin_target() -> impl Strategy<Value = String> {
         .prop_map(|(start, token)| format!("{start}token={token}&_nocache=1513039515439464004"))
 }
 
+fn prestashop_target() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec![
+            "/admin7k2p/index.php?controller=AdminOrders&id_order=12&vieworder&",
+            "/admin7k2p/index.php?controller=AdminModules&configure=ps_banner&",
+            "/admin7k2p/index.php?ajax=1&tab=AdminAddresses&id_country=8&",
+            "/admin7k2p/index.php/sell/orders?_token=q8Zt1XbN3cVd5FgH7jKl9MnP0rS2uW4yA6eI8oU1Tzc&",
+            "/index.php?controller=cart&id_product=4&qty=1&",
+            "/fr/panier?update=1&id_product=4&id_product_attribute=0&",
+        ]),
+        "[0-9a-f]{32}",
+    )
+        .prop_map(|(start, token)| format!("{start}token={token}"))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
@@ -129,6 +144,14 @@ proptest! {
         prop_assert!(detections(&target, "-").is_empty(), "{target}");
         let referer = format!("https://db.example.com{target}");
         let found = detections("/phpmyadmin/themes/pmahomme/img/logo.png", &referer);
+        prop_assert!(found.is_empty(), "{referer}");
+    }
+
+    #[test]
+    fn prestashop_tokens_are_never_reported_in_requests_or_referers(target in prestashop_target()) {
+        prop_assert!(detections(&target, "-").is_empty(), "{target}");
+        let referer = format!("https://shop.example.com{target}");
+        let found = detections("/img/logo.png", &referer);
         prop_assert!(found.is_empty(), "{referer}");
     }
 

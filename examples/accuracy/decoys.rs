@@ -18,6 +18,7 @@ pub const FAMILIES: &[&str] = &[
     "documentation",
     "csrf",
     "csrf-framework",
+    "csrf-prestashop",
     "replay-key",
     "number",
     "slug",
@@ -42,6 +43,40 @@ fn csrf_by_framework(rng: &mut Rng) -> String {
         5 => format!("user_token={}", rng.string(HEX, 32)),
         6 => format!("{}=1", rng.string(HEX, 32)),
         _ => format!("_csrf={}", uuid(rng)),
+    }
+}
+
+/// PrestaShop's anti-CSRF `token` (32 lowercase hex) with the parameters its dispatcher writes
+/// beside it: a back-office or shop controller, a legacy AJAX `tab`, a Symfony `_token`, or a
+/// cart link.
+fn csrf_prestashop(rng: &mut Rng) -> String {
+    let token = rng.string(HEX, 32);
+    match rng.below(5) {
+        0 => format!(
+            "controller={}&token={token}",
+            rng.pick(&[
+                "AdminOrders",
+                "AdminModules",
+                "AdminProducts",
+                "AdminCustomers"
+            ])
+        ),
+        1 => format!(
+            "controller={}&id_product={}&token={token}",
+            rng.pick(&["cart", "product"]),
+            rng.below(900)
+        ),
+        2 => format!(
+            "token={token}&ajax=1&tab={}&id_country={}",
+            rng.pick(&["AdminAddresses", "AdminStates"]),
+            rng.below(250)
+        ),
+        3 => format!("token={token}&_token={}", rng.string(B64URL, 43)),
+        _ => format!(
+            "{}=1&id_product={}&id_product_attribute=0&token={token}",
+            rng.pick(&["add", "update", "delete"]),
+            rng.below(900)
+        ),
     }
 }
 
@@ -239,6 +274,7 @@ pub fn param(rng: &mut Rng) -> (&'static str, String) {
             ])
             .to_string(),
         "csrf-framework" => csrf_by_framework(rng),
+        "csrf-prestashop" => csrf_prestashop(rng),
         "replay-key" => format!("key={}{}", uuid(rng), rng.string(ALNUM, 20)),
         "number" => number(rng),
         "slug" => slug(rng),
@@ -286,7 +322,7 @@ pub fn path(rng: &mut Rng) -> String {
 /// A decoy referer and its family: search engines with their own click ids, the site itself,
 /// and admin pages whose anti-CSRF token is named like a credential.
 pub fn referer(rng: &mut Rng) -> (&'static str, String) {
-    match rng.below(5) {
+    match rng.below(6) {
         3 => (
             "csrf-phpmyadmin",
             format!(
@@ -300,6 +336,15 @@ pub fn referer(rng: &mut Rng) -> (&'static str, String) {
                 "https://www.example.com/admin/content/node/{}/delete?destination=/admin/content&token={}",
                 rng.below(5000),
                 rng.string(B64URL, 43)
+            ),
+        ),
+        5 => (
+            "csrf-prestashop",
+            format!(
+                "https://shop.example.com/admin{}/index.php?controller=AdminOrders&id_order={}&vieworder&token={}",
+                rng.string(LOWER_ALNUM, 6),
+                rng.below(5000),
+                rng.string(HEX, 32)
             ),
         ),
         _ => ("none", search_referer(rng)),

@@ -1,5 +1,6 @@
 //! What the application on the line says about a credential-named parameter: the request path
-//! and the parameters beside it tell an anti-CSRF token (phpMyAdmin, Drupal) or a replay-cache
+//! and the parameters beside it tell an anti-CSRF token (phpMyAdmin, Drupal, PrestaShop) or a
+//! replay-cache
 //! key (an OAuth 1 nonce map) from a credential, whatever the parameter is called; the user agent
 //! tells a vulnerability scanner's probe from a leak.
 //!
@@ -34,7 +35,9 @@ fn is_not_credential(detection: &Detection, line: &[u8]) -> bool {
     let url = enclosing_url(line, span.start).to_ascii_lowercase();
     let value = detection.secret.expose();
     match name.as_slice() {
-        b"token" => is_phpmyadmin(&url) || is_drupal_csrf(&url, value),
+        b"token" => {
+            is_phpmyadmin(&url) || is_drupal_csrf(&url, value) || is_prestashop_csrf(&url, value)
+        }
         b"key" | b"nonce" | b"cache_key" => is_replay_key(&url, value),
         _ => false,
     }
@@ -125,6 +128,28 @@ fn is_drupal_csrf(url: &[u8], value: &[u8]) -> bool {
         && (contains(url, "destination=") || contains(url, "/admin/") || contains(url, "/user/"))
 }
 
+/// PrestaShop's anti-CSRF `token` (32 lowercase hex, one per controller and employee, or the
+/// shop's static token) on a URL its dispatcher wrote: a `controller=` (back office `Admin…`,
+/// module controllers such as `apiSecurityPsMbo`, shop-side `cart`, `product`…), a legacy AJAX
+/// call's `tab=Admin…`, a Symfony `_token` beside it on the back office's `/index.php/…` routes,
+/// or the shop's cart links (`id_product=` with `add`, `update` or `delete`).
+fn is_prestashop_csrf(url: &[u8], value: &[u8]) -> bool {
+    let prestashop_shape =
+        value.len() == 32 && value.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    // A parameter of the URL (or of a query logged on its own) whose name and value start with
+    // `text`: after `?`, `&` (also written `&amp;` or JSON's `\u0026`) or at the start.
+    let param = |text: &str| {
+        memchr::memmem::find_iter(url, text.as_bytes()).any(|at| {
+            let before = &url[..at];
+            let separators: [&[u8]; 4] = [b"?", b"&", b"&amp;", b"\\u0026"];
+            before.is_empty() || separators.iter().any(|sep| before.ends_with(sep))
+        })
+    };
+    let cart_link = param("id_product=") && (param("add=") || param("update=") || param("delete="));
+    prestashop_shape
+        && (param("controller=") || param("tab=admin") || param("_token=") || cart_link)
+}
+
 /// A replay-cache key: a UUID run together with more text (an OAuth 1 nonce map's
 /// `<nonce><consumer key>`), or any key on a nonce or replay endpoint.
 fn is_replay_key(url: &[u8], value: &[u8]) -> bool {
@@ -168,6 +193,55 @@ mod tests {
             rules_found(&format!("/api/v2/export?token={token}")),
             ["generic-credential-param"]
         );
+    }
+
+    #[test]
+    fn prestashop_tokens_are_not_reported_beside_its_dispatcher() {
+        let token = "5c1f0e9a7b3d24e6f8a0c2b4d6e8f1a3";
+        for target in [
+            format!("/admin482xq/index.php?controller=AdminOrders&token={token}"),
+            format!("/admin482xq/index.php?controller=AdminCarts&id_cart=7&viewcart&token={token}"),
+            format!("/admin482xq/index.php/sell/catalog/products?token={token}&_token=Vb2k9QmZ_r4TnYc8LpWx1sHd0aEuF6gJiKoMq3NvR7A"),
+            format!("/admin482xq/index.php?token={token}&ajax=1&tab=AdminStates&id_country=8"),
+            format!("/index.php?controller=cart&add=1&id_product=12&qty=1&token={token}"),
+            format!("/module/ps_mbo/apiSecurityPsMbo?controller=apiSecurityPsMbo&token={token}"),
+            format!("/es/carrito?delete=1&id_product=5&id_product_attribute=0&token={token}"),
+            format!("/index.php?id_lang=1&amp;controller=AdminTabs&amp;token={token}"),
+        ] {
+            assert!(rules_found(&target).is_empty(), "{target}");
+        }
+        // In the Referer too: the back office page the browser came from.
+        let line = format!(
+            "203.0.113.9 - - [04/Dec/2026:10:00:00 +0000] \"GET /img/logo.png HTTP/1.1\" 200 5 \"http://shop.test/admin482xq/index.php?controller=AdminLogin&token={token}\" \"Mozilla/5.0\""
+        );
+        let mut out = Vec::new();
+        Detector::builtin().scan_line(line.as_bytes(), LogType::Combined, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_prestashop_shaped_token_elsewhere_is_still_reported() {
+        let token = "5c1f0e9a7b3d24e6f8a0c2b4d6e8f1a3";
+        for target in [
+            // No PrestaShop sibling: an API token.
+            format!("/api/v2/export?token={token}"),
+            format!("/download?id_product=12&token={token}"),
+            // Siblings whose names only end like PrestaShop's.
+            format!("/api/v1/feed?access_token=x&mycontroller=a&token={token}"),
+            format!("/api/v1/feed?stab=admin&token={token}"),
+            // PrestaShop's siblings, but not its token shape.
+            format!(
+                "/index.php?controller=AdminOrders&token={}",
+                token.to_uppercase()
+            ),
+            "/index.php?controller=AdminOrders&token=Qdxp3CdVYs5kPqTDyStu7aWm4nB8".to_string(),
+        ] {
+            assert_eq!(
+                rules_found(&target),
+                ["generic-credential-param"],
+                "{target}"
+            );
+        }
     }
 
     #[test]
