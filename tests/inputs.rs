@@ -309,6 +309,90 @@ fn wtmp_like(secret: &str) -> Vec<u8> {
     out
 }
 
+/// A combined line whose request target is `len` raw bytes of a worm's shellcode (control bytes
+/// and 8-bit bytes, no NUL), as Apache 1.3 wrote a WebDAV `SEARCH` overflow into its access log.
+fn shellcode_line(len: usize) -> Vec<u8> {
+    let mut line = b"198.51.100.23 - - [14/Jun/2004:03:11:52 -0400] \"SEARCH /".to_vec();
+    line.extend([0x90u8, 0x02, 0xb1, 0x02].iter().cycle().take(len));
+    line.extend(b" HTTP/1.1\" 414 326 \"-\" \"-\"\n");
+    line
+}
+
+#[test]
+fn a_log_with_raw_exploit_bytes_in_a_request_is_scanned_and_shown_escaped() {
+    let dir = tempdir();
+    let mut rng = Rng::new(31);
+    let query_key = rng.stripe_key();
+    let raw_key = rng.stripe_key();
+    let mut log = shellcode_line(1100);
+    for i in 0..30 {
+        log.extend(combined_line(&format!("/static/page{i}.html")).as_bytes());
+        log.push(b'\n');
+    }
+    log.extend(combined_line(&format!("/pay?api_key={query_key}")).as_bytes());
+    log.push(b'\n');
+    // A credential on a line with control bytes of its own: shown without them.
+    log.extend(combined_line(&format!("/cgi-bin/\x02\x1b[2J\x07?api_key={raw_key}")).as_bytes());
+    log.push(b'\n');
+    log.extend(shellcode_line(9000));
+    let path = write(dir.path(), "httpd/access_log.3", &log);
+
+    let scanned = scan_shown([path_str(&path)]);
+    scanned.assert_no_panic().assert_code(1);
+    let secrets: Vec<Vec<u8>> = scanned
+        .findings()
+        .iter()
+        .map(|f| json_bytes(&f["secret"]))
+        .collect();
+    assert_eq!(
+        secrets,
+        [query_key.as_bytes(), raw_key.as_bytes()],
+        "{}",
+        scanned.stderr
+    );
+    let summary = scanned.summary_line();
+    assert!(
+        summary.contains("1 file") && !summary.contains("skipped"),
+        "{summary}"
+    );
+
+    // What people read carries no byte that could drive a terminal.
+    let driving = |b: &u8| (*b < 0x20 && *b != b'\n') || *b == 0x7f;
+    for format in ["table", "jsonl"] {
+        let shown = run(logleaks()
+            .args(["scan", "--format", format, "--show-secrets"])
+            .arg(&path));
+        shown.assert_code(1);
+        assert!(
+            !shown.stdout.iter().any(driving),
+            "{format}: {}",
+            shown.out()
+        );
+        assert!(
+            !shown.stderr.as_bytes().iter().any(driving),
+            "{format}: {}",
+            shown.stderr
+        );
+    }
+    let inspected = run(logleaks().arg("inspect").arg(&path));
+    assert!(!inspected.stdout.iter().any(driving), "{}", inspected.out());
+    assert!(
+        !inspected.out().contains("not a text log"),
+        "{}",
+        inspected.out()
+    );
+}
+
+/// Random bytes without NUL or magic, cut into lines: data, not a log.
+fn random_lines(rng: &mut Rng) -> Vec<u8> {
+    (0..6000)
+        .map(|i| match i % 97 {
+            96 => b'\n',
+            _ => (rng.next() % 255) as u8 + 1,
+        })
+        .collect()
+}
+
 #[test]
 fn binary_files_in_a_directory_are_skipped_and_counted_not_errors() {
     let dir = tempdir();
@@ -323,6 +407,9 @@ fn binary_files_in_a_directory_are_skipped_and_counted_not_errors() {
     write(dir.path(), "bin/logrotate-helper", elf);
     write(dir.path(), "img/logo.png", png);
     write(dir.path(), "wtmp", wtmp_like(&rng.aws_key_id()));
+    let mut data = random_lines(&mut rng);
+    data.extend(hidden_line(&mut rng).as_bytes());
+    write(dir.path(), "cache/blob.dat", data);
     let log_secret = rng.stripe_key();
     write(
         dir.path(),
@@ -337,7 +424,7 @@ fn binary_files_in_a_directory_are_skipped_and_counted_not_errors() {
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
     let summary = run.summary_line();
     assert!(
-        summary.contains("3 skipped"),
+        summary.contains("4 skipped"),
         "skipped files not counted: {summary}"
     );
 }
