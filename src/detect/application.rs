@@ -163,13 +163,18 @@ mod tests {
     use crate::detect::Detector;
     use crate::logformat::LogType;
 
-    fn rules_found(target: &str) -> Vec<&'static str> {
+    /// The rules found on a combined line requesting `target` from `referer`.
+    fn rules_found_from(target: &str, referer: &str) -> Vec<&'static str> {
         let line = format!(
-            "203.0.113.9 - - [04/Dec/2026:10:00:00 +0000] \"GET {target} HTTP/1.1\" 200 5 \"-\" \"curl/8\""
+            "203.0.113.9 - - [04/Dec/2026:10:00:00 +0000] \"GET {target} HTTP/1.1\" 200 5 \"{referer}\" \"curl/8\""
         );
         let mut out = Vec::new();
         Detector::builtin().scan_line(line.as_bytes(), LogType::Combined, &mut out);
         out.iter().map(|d| d.rule.id).collect()
+    }
+
+    fn rules_found(target: &str) -> Vec<&'static str> {
+        rules_found_from(target, "-")
     }
 
     #[test]
@@ -211,12 +216,16 @@ mod tests {
             assert!(rules_found(&target).is_empty(), "{target}");
         }
         // In the Referer too: the back office page the browser came from.
-        let line = format!(
-            "203.0.113.9 - - [04/Dec/2026:10:00:00 +0000] \"GET /img/logo.png HTTP/1.1\" 200 5 \"http://shop.test/admin482xq/index.php?controller=AdminLogin&token={token}\" \"Mozilla/5.0\""
+        let referer =
+            format!("http://shop.test/admin482xq/index.php?controller=AdminLogin&token={token}");
+        assert!(rules_found_from("/img/logo.png", &referer).is_empty());
+        assert_eq!(
+            rules_found_from(
+                "/img/logo.png",
+                &format!("http://shop.test/feed?token={token}")
+            ),
+            ["generic-credential-param"]
         );
-        let mut out = Vec::new();
-        Detector::builtin().scan_line(line.as_bytes(), LogType::Combined, &mut out);
-        assert!(out.is_empty());
     }
 
     #[test]
