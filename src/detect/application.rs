@@ -136,12 +136,13 @@ fn is_drupal_csrf(url: &[u8], value: &[u8]) -> bool {
 fn is_prestashop_csrf(url: &[u8], value: &[u8]) -> bool {
     let prestashop_shape =
         value.len() == 32 && value.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    // A parameter of the URL (or of a query logged on its own) whose name and value start with
-    // `text`: after `?`, `&` (also written `&amp;` or JSON's `\u0026`) or at the start.
+    // A parameter of the URL (or of a query logged on its own, also as a CGI `QUERY_STRING=…`)
+    // whose name and value start with `text`: after `?`, `&` (also written `&amp;` or JSON's
+    // `\u0026`), `=` or at the start.
     let param = |text: &str| {
         memchr::memmem::find_iter(url, text.as_bytes()).any(|at| {
             let before = &url[..at];
-            let separators: [&[u8]; 4] = [b"?", b"&", b"&amp;", b"\\u0026"];
+            let separators: [&[u8]; 5] = [b"?", b"&", b"&amp;", b"\\u0026", b"="];
             before.is_empty() || separators.iter().any(|sep| before.ends_with(sep))
         })
     };
