@@ -1,8 +1,7 @@
 //! What the application on the line says about a credential-named parameter: the request path
 //! and the parameters beside it tell an anti-CSRF token (phpMyAdmin, Drupal, PrestaShop) or a
-//! replay-cache
-//! key (an OAuth 1 nonce map) from a credential, whatever the parameter is called; the user agent
-//! tells a vulnerability scanner's probe from a leak.
+//! replay-cache key (an OAuth 1 nonce map) from a credential, whatever the parameter is called;
+//! the user agent tells a vulnerability scanner's probe from a leak.
 //!
 //! It only ever removes parameter-rule detections (a self-identifying format is never judged by
 //! its neighbours), lowers the confidence of a scanner's findings, and decides from the line
