@@ -68,12 +68,16 @@ impl Watch {
         }
     }
 
+    /// The next finding, whole.
+    fn next_finding(&self, waiting_for: &str) -> Value {
+        self.findings
+            .recv_timeout(PATIENCE)
+            .unwrap_or_else(|_| panic!("no finding for {waiting_for}"))
+    }
+
     /// The next finding: (file name, line, secret).
     fn next(&self, waiting_for: &str) -> (String, u64, String) {
-        let f = self
-            .findings
-            .recv_timeout(PATIENCE)
-            .unwrap_or_else(|_| panic!("no finding for {waiting_for}"));
+        let f = self.next_finding(waiting_for);
         let file = Path::new(s(&f, "file"))
             .file_name()
             .unwrap()
@@ -209,6 +213,124 @@ fn a_watch_with_a_state_file_goes_on_where_the_last_one_stopped() {
     let (code, stderr) = watch.stop(libc::SIGTERM);
     assert_eq!(code, 1);
     assert!(stderr.contains("logleaks: 1 finding "), "{stderr}");
+}
+
+/// An IIS log's `#Fields:` line tells where each value is: it holds for the lines appended
+/// after it, and the new file of a rotation is read with its own.
+#[test]
+fn iis_fields_hold_across_appends_and_are_read_again_after_rotation() {
+    let dir = tempdir();
+    let log = dir.path().join("u_ex261205.log");
+    let head = |fields: &str| {
+        format!("#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2026-12-05 10:00:00\n#Fields: {fields}\n")
+    };
+    let query_fourth = "date time s-ip cs-uri-query cs-method cs-uri-stem c-ip sc-status";
+    let row = |n: u32, client: &str| {
+        format!(
+            "2026-12-05 10:00:0{n} 10.0.0.5 api_key={} GET /api/export {client} 200\n",
+            numbered_secret(n)
+        )
+    };
+    append(&log, &(head(query_fourth) + &row(1, "203.0.113.1")));
+    let watch = Watch::start(&[dir.path().as_os_str()], &[]);
+    let iis = |f: &Value, line: u64, secret: u32, client: &str| {
+        assert_eq!(s(f, "format"), "iis", "{f}");
+        assert_eq!(s(f, "field"), "request.query", "{f}");
+        assert_eq!(s(f, "client"), client, "{f}");
+        assert_eq!(n(f, "line"), line, "{f}");
+        assert_eq!(s(f, "secret"), numbered_secret(secret), "{f}");
+    };
+    iis(&watch.next_finding("the initial scan"), 5, 1, "203.0.113.1");
+    append(&log, &row(2, "203.0.113.2"));
+    iis(&watch.next_finding("an appended row"), 6, 2, "203.0.113.2");
+
+    // Rotation: the new file names its columns in another order.
+    std::fs::rename(&log, dir.path().join("u_ex261205.log.1")).unwrap();
+    let query_last = "date time c-ip s-ip cs-method cs-uri-stem sc-status cs-uri-query";
+    let moved = |n: u32, client: &str| {
+        format!(
+            "2026-12-05 11:00:0{n} {client} 10.0.0.5 GET /api/export 200 api_key={}\n",
+            numbered_secret(n)
+        )
+    };
+    append(&log, &(head(query_last) + &moved(3, "203.0.113.3")));
+    iis(&watch.next_finding("the new file"), 5, 3, "203.0.113.3");
+    append(&log, &moved(4, "203.0.113.4"));
+    iis(
+        &watch.next_finding("a row appended to it"),
+        6,
+        4,
+        "203.0.113.4",
+    );
+    let (code, stderr) = watch.stop(libc::SIGTERM);
+    assert_eq!(code, 1, "{stderr}");
+}
+
+/// `--since` narrows what is already there; lines written while watching are reported.
+#[test]
+fn since_applies_to_the_lines_already_there() {
+    let dir = tempdir();
+    let log = dir.path().join("access.log");
+    let line_at = |time: jiff::Timestamp, n: u32| {
+        let stamp = time.strftime("%d/%b/%Y:%H:%M:%S +0000");
+        format!(
+            "203.0.113.7 - - [{stamp}] \"GET /v1/orders?api_key={} HTTP/1.1\" 200 512 \"-\" \"curl/8.5.0\"\n",
+            numbered_secret(n)
+        )
+    };
+    let now = jiff::Timestamp::now();
+    let days_ago = |days: i64| {
+        now.checked_sub(jiff::SignedDuration::from_hours(24 * days))
+            .unwrap()
+    };
+    append(&log, &line_at(days_ago(3), 1));
+    append(&log, &line_at(now, 2));
+    let watch = Watch::start(&[log.as_os_str(), "--since".as_ref(), "1d".as_ref()], &[]);
+    assert_eq!(watch.next("the recent line"), found("access.log", 2, 2));
+    append(&log, &line_at(now, 3));
+    assert_eq!(watch.next("a line written now"), found("access.log", 3, 3));
+    let (code, stderr) = watch.stop(libc::SIGTERM);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("logleaks: 2 findings"), "{stderr}");
+}
+
+/// Expiry facts are judged against the start of the watch, or with `--now live` against the
+/// clock when each finding is reported: a token that expires while logleaks watches is still
+/// valid at the start, and expired by then.
+#[test]
+fn now_is_the_start_unless_live_asks_for_the_clock() {
+    use base64::Engine;
+    let b64 = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    let expires = jiff::Timestamp::now().as_second() + 3;
+    let jwt = format!(
+        "{}.{}.c2lnbmF0dXJlc2lnbmF0dXJl",
+        b64(r#"{"alg":"RS256","typ":"JWT"}"#),
+        b64(&format!(
+            r#"{{"iss":"https://auth.example","sub":"42","exp":{expires}}}"#
+        ))
+    );
+    let line = format!("{}\n", combined_line(&format!("/api?access_token={jwt}")));
+    let mut expired = Vec::new();
+    for now in [None, Some("live")] {
+        let dir = tempdir();
+        let log = dir.path().join("access.log");
+        append(&log, "");
+        let mut args: Vec<&std::ffi::OsStr> = vec![log.as_os_str()];
+        if let Some(now) = now {
+            args.extend([std::ffi::OsStr::new("--now"), std::ffi::OsStr::new(now)]);
+        }
+        let watch = Watch::start(&args, &[]);
+        // Written once the token has expired.
+        while jiff::Timestamp::now().as_second() <= expires {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        append(&log, &line);
+        let finding = watch.next_finding("the token");
+        assert_eq!(s(&finding, "rule"), "jwt", "{finding}");
+        expired.push(finding["details"]["expired_now"].clone());
+        watch.stop(libc::SIGTERM);
+    }
+    assert_eq!(expired, [Value::Bool(false), Value::Bool(true)]);
 }
 
 #[test]
