@@ -412,6 +412,49 @@ fn a_bucket_scans_like_the_same_files_on_disk() {
     assert_eq!(renamed(&union, "s3://weblogs/prod/", ""), expected);
 }
 
+/// A public bucket (its ACL `public-read`) is read with `--no-sign-request` by a logleaks that
+/// has no credentials at all: nothing from a credential chain is needed or looked for.
+#[test]
+#[ignore = "needs moto_server: set LOGLEAKS_MOTO_SERVER (see .ci/run)"]
+fn a_public_bucket_is_read_without_credentials() {
+    let moto = Moto::start();
+    let dir = tempdir();
+    let root = dir.path().join("logs");
+    tree(&root);
+    let (status, body) = http_with_body(
+        &moto.endpoint,
+        "PUT",
+        "/open-data",
+        &[("x-amz-acl", "public-read")],
+        b"",
+    );
+    assert_eq!(status, 200, "{body}");
+    moto.upload("open-data", "", &root);
+    let anonymous = run(logleaks()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", dir.path().join("no-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("no-credentials"),
+        )
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--show-secrets",
+            "--no-sign-request",
+            "--endpoint-url",
+            &moto.endpoint,
+            "s3://open-data/",
+        ]));
+    assert_scans_like_disk(&anonymous, "s3://open-data/", &root);
+}
+
 #[test]
 #[ignore = "needs moto_server: set LOGLEAKS_MOTO_SERVER (see .ci/run)"]
 fn missing_buckets_objects_and_denied_reads_are_named() {
