@@ -355,6 +355,14 @@ pub fn referer(rng: &mut Rng) -> (&'static str, String) {
                 rng.string(HEX, 32)
             ),
         ),
+        4 if rng.chance(0.5) => (
+            "csrf-drupal",
+            format!(
+                "https://www.example.com/update.php?op={}&token={}",
+                rng.pick(&["selection", "start", "finished"]),
+                rng.string(B64URL, 43)
+            ),
+        ),
         4 => (
             "csrf-drupal",
             format!(

@@ -171,14 +171,25 @@ fn is_phpmyadmin(url: &[u8]) -> bool {
 }
 
 /// Drupal's anti-CSRF `token` (43 base64url characters, the form Drupal's CSRF token generator
-/// gives) on an admin or user-action link, which Drupal writes with `destination=`.
+/// gives) on an admin or user-action link, which Drupal writes with `destination=`, or on a step
+/// of its maintenance scripts (`/update.php?op=selection&token=…`, `authorize.php`), which
+/// always name their step with `op=`.
 fn is_drupal_csrf(url: &[u8], value: &[u8]) -> bool {
     let drupal_shape = value.len() == 43
         && value
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
+    let (path, query) = match url.iter().position(|&b| b == b'?') {
+        Some(q) => (&url[..q], &url[q..]),
+        None => (url, &url[url.len()..]),
+    };
+    let maintenance_step = (path.ends_with(b"/update.php") || path.ends_with(b"/authorize.php"))
+        && (contains(query, "?op=") || contains(query, "&op="));
     drupal_shape
-        && (contains(url, "destination=") || contains(url, "/admin/") || contains(url, "/user/"))
+        && (contains(url, "destination=")
+            || contains(url, "/admin/")
+            || contains(url, "/user/")
+            || maintenance_step)
 }
 
 /// PrestaShop's anti-CSRF `token` (32 lowercase hex, one per controller and employee, or the
@@ -252,6 +263,33 @@ mod tests {
             rules_found(&format!("/api/v2/export?token={token}")),
             ["generic-credential-param"]
         );
+    }
+
+    #[test]
+    fn drupal_maintenance_script_tokens_are_not_reported() {
+        let token = "Vb2k9QmZ_r4TnYc8LpWx1sHd0aEuF6gJiKoMq3NvR7A";
+        for target in [
+            format!("/update.php?op=selection&token={token}"),
+            format!("/drupal7/update.php?op=start&id=3&token={token}"),
+            format!("/authorize.php?batch=1&op=start&token={token}"),
+        ] {
+            assert!(rules_found(&target).is_empty(), "{target}");
+        }
+        // In the Referer of the assets that page loads too.
+        let referer = format!("https://www.example.org/update.php?op=selection&token={token}");
+        assert!(rules_found_from("/misc/jquery.js?v=1.4.4", &referer).is_empty());
+        // Without the step, or under another script, it is a credential-like value.
+        for target in [
+            format!("/update.php?token={token}"),
+            format!("/api/v1/update?op=sync&token={token}"),
+            format!("/hooks/update.php.bak?op=1&token={token}"),
+        ] {
+            assert_eq!(
+                rules_found(&target),
+                ["generic-credential-param"],
+                "{target}"
+            );
+        }
     }
 
     #[test]
