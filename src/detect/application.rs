@@ -9,6 +9,7 @@
 //! from the line alone, never from file names.
 
 use super::Detection;
+use crate::decode::{self, Context, Decoded, Text};
 use crate::rules::Matcher;
 
 /// Removes, from `detections[from..]`, the parameter-rule detections that `line` shows are not
@@ -108,25 +109,9 @@ pub fn lower_for_probes(detection: &mut Detection, line: &[u8]) {
 
 /// One round of percent-decoding, with `+` as a space, as a query value is read.
 fn percent_decoded(value: &[u8]) -> Vec<u8> {
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(value.len());
-    let mut i = 0;
-    while i < value.len() {
-        match value[i] {
-            b'%' => match (value.get(i + 1), value.get(i + 2)) {
-                (Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                    out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    out
+    let (mut out, mut spare) = (Decoded::default(), Decoded::default());
+    decode::decode_value_rounds(Text::raw(value, 0), Context::Query, 1, &mut out, &mut spare);
+    out.bytes
 }
 
 /// The URL (or other whitespace- and quote-delimited text) around byte `pos` of `line`.
