@@ -912,3 +912,30 @@ fn detection_survives_junk_comments_and_mixed_line_ends() {
     assert_eq!(lines, [6, 7, 8, 9, 11]);
     assert!(found.iter().all(|f| s(f, "format") == "nginx_error"));
 }
+
+/// Apache's `ssl_request_log` read with the `[[formats]]` entry the README gives for it: the
+/// finding has its client, time and request field, as an access log's would.
+#[test]
+fn ssl_request_log_is_read_with_the_readme_format_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("logleaks.toml");
+    std::fs::write(
+        &config,
+        "[[formats]]\nfiles = \"ssl_request_log*\"\nlog_format = '%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x \"%r\" %b'\n",
+    )
+    .unwrap();
+    let log = dir.path().join("ssl_request_log-20261205");
+    std::fs::write(
+        &log,
+        "[05/Dec/2026:10:00:00 +0000] 203.0.113.9 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 \
+         \"GET /v1/orders?api_key=d4d3fd81b6ee7b3bb1c863e2000001 HTTP/1.1\" 512\n",
+    )
+    .unwrap();
+    let findings = scan(&["--config", config.to_str().unwrap(), log.to_str().unwrap()]);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let f = &findings[0];
+    assert_eq!(s(f, "field"), "request.query", "{f}");
+    assert_eq!(s(f, "param"), "api_key", "{f}");
+    assert_eq!(s(f, "client"), "203.0.113.9", "{f}");
+    assert_eq!(s(f, "timestamp"), "2026-12-05T10:00:00+00:00", "{f}");
+}
