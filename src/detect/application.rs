@@ -130,6 +130,17 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
     memchr::memmem::find(haystack, needle.as_bytes()).is_some()
 }
 
+/// True when a parameter of `url` (or of a query logged on its own, also as a CGI
+/// `QUERY_STRING=…`) starts with `text` (a name and `=`, maybe the start of its value): after
+/// `?`, `&` (also written `&amp;` or JSON's `\u0026`), `=` or at the start.
+fn has_param(url: &[u8], text: &str) -> bool {
+    memchr::memmem::find_iter(url, text.as_bytes()).any(|at| {
+        let before = &url[..at];
+        let separators: [&[u8]; 5] = [b"?", b"&", b"&amp;", b"\\u0026", b"="];
+        before.is_empty() || separators.iter().any(|sep| before.ends_with(sep))
+    })
+}
+
 /// phpMyAdmin's anti-CSRF `token`: its request paths (`/phpmyadmin/`, `/pma/`, its per-page
 /// scripts) or the parameters it sends with every token (`route=/…`, `ajax_request`,
 /// `ajax_page_request`, `collation_connection`, `server=<n>` of older releases).
@@ -164,12 +175,9 @@ fn is_drupal_csrf(url: &[u8], value: &[u8]) -> bool {
         && value
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
-    let (path, query) = match url.iter().position(|&b| b == b'?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, &url[url.len()..]),
-    };
+    let (path, query) = url.split_at(memchr::memchr(b'?', url).unwrap_or(url.len()));
     let maintenance_step = (path.ends_with(b"/update.php") || path.ends_with(b"/authorize.php"))
-        && (contains(query, "?op=") || contains(query, "&op="));
+        && has_param(query, "op=");
     drupal_shape
         && (contains(url, "destination=")
             || contains(url, "/admin/")
@@ -185,16 +193,7 @@ fn is_drupal_csrf(url: &[u8], value: &[u8]) -> bool {
 fn is_prestashop_csrf(url: &[u8], value: &[u8]) -> bool {
     let prestashop_shape =
         value.len() == 32 && value.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    // A parameter of the URL (or of a query logged on its own, also as a CGI `QUERY_STRING=…`)
-    // whose name and value start with `text`: after `?`, `&` (also written `&amp;` or JSON's
-    // `\u0026`), `=` or at the start.
-    let param = |text: &str| {
-        memchr::memmem::find_iter(url, text.as_bytes()).any(|at| {
-            let before = &url[..at];
-            let separators: [&[u8]; 5] = [b"?", b"&", b"&amp;", b"\\u0026", b"="];
-            before.is_empty() || separators.iter().any(|sep| before.ends_with(sep))
-        })
-    };
+    let param = |text: &str| has_param(url, text);
     let cart_link = param("id_product=") && (param("add=") || param("update=") || param("delete="));
     prestashop_shape
         && (param("controller=") || param("tab=admin") || param("_token=") || cart_link)
