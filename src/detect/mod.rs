@@ -239,8 +239,27 @@ impl Detector {
         format: Option<&'static str>,
         out: &mut Vec<Detection>,
     ) -> Option<RecordFacts> {
-        let mut line_rules = Vec::new();
-        self.prefilter.select_rules(line, &mut line_rules);
+        self.scan_record_with(line, record, format, None, out)
+    }
+
+    /// [`Detector::scan_record`] with the pattern rules for the line's own bytes when the caller
+    /// already knows them ([`Candidates::line_rules`]), else chosen here.
+    pub fn scan_record_with(
+        &self,
+        line: &[u8],
+        record: &Record,
+        format: Option<&'static str>,
+        line_rules: Option<&[u16]>,
+        out: &mut Vec<Detection>,
+    ) -> Option<RecordFacts> {
+        let line_rules = match line_rules {
+            Some(rules) => rules.to_vec(),
+            None => {
+                let mut rules = Vec::new();
+                self.prefilter.select_rules(line, &mut rules);
+                rules
+            }
+        };
         let mut walk = LineWalk {
             detector: self,
             line,

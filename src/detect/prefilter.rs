@@ -42,7 +42,7 @@ pub struct Prefilter {
     /// Searchers for the anchors (short windows of all keywords), each with the keywords that
     /// hold each of its anchors and where, and whether it searches the original bytes (keywords
     /// matched case-sensitively) rather than the lowercased block.
-    blocks: Vec<(AhoCorasick, Vec<Vec<Member>>, bool)>,
+    blocks: Vec<(AnchorSearcher, Vec<Vec<Member>>, bool)>,
     /// Every keyword, lowercase, with the exact original bytes a match needs, if any.
     keywords: Vec<(Vec<u8>, Option<Vec<u8>>)>,
     /// For each keyword, the patterns that must match where it starts, when it starts every match
@@ -50,6 +50,12 @@ pub struct Prefilter {
     confirm: Vec<Option<Confirm>>,
     /// Pattern-rule keywords, case-insensitive, overlapping, for choosing rules per value.
     select: AhoCorasick,
+    /// For each of `keywords`, the pattern rules it selects: a candidate line's rules come from
+    /// the keywords the block search confirmed in it (see [`Candidates::line_rules`]).
+    rules_of_keyword: Vec<Vec<u16>>,
+    /// The pattern rules whose keyword is `@` (not in `keywords`): selected for a line with an
+    /// `@`.
+    at_sign_rules: Vec<u16>,
     /// For each `select` pattern, the pattern rules it selects.
     rules_of_pattern: Vec<Vec<u16>>,
     /// Pattern rules without keywords: selected for every value, and every line is a candidate.
@@ -103,6 +109,8 @@ impl Prefilter {
         let mut selecting: Vec<String> = Vec::new();
         let mut rules_of_pattern: Vec<Vec<u16>> = Vec::new();
         let mut always = Vec::new();
+        let mut rules_of_keyword: Vec<Vec<u16>> = Vec::new();
+        let mut at_sign_rules: Vec<u16> = Vec::new();
         let mut at_sign = AtSign::Nowhere;
         for (index, rule) in rules.iter().enumerate() {
             if rule.keywords.iter().any(|k| k == "@") {
@@ -153,6 +161,7 @@ impl Prefilter {
                             all.push(keyword.clone());
                             exact.push(wanted);
                             starting.push(Some(Vec::new()));
+                            rules_of_keyword.push(Vec::new());
                             all.len() - 1
                         }
                     };
@@ -163,6 +172,15 @@ impl Prefilter {
                         }
                         _ => None,
                     };
+                    if rule.pattern_source().is_some()
+                        && !rules_of_keyword[slot].contains(&(index as u16))
+                    {
+                        rules_of_keyword[slot].push(index as u16);
+                    }
+                } else if rule.pattern_source().is_some()
+                    && !at_sign_rules.contains(&(index as u16))
+                {
+                    at_sign_rules.push(index as u16);
                 }
                 if rule.pattern_source().is_none() {
                     continue;
@@ -201,23 +219,32 @@ impl Prefilter {
                 })
                 .collect();
             // The packed SIMD search takes a limited number of literals: enough searchers share
-            // them, each literal in a bucket of its own kind.
-            for searcher in buckets::share(anchored, MAX_ANCHORS, !case_sensitive) {
+            // them, each literal in a bucket of its own kind. Vendor keywords of 3 bytes get a
+            // searcher of their own, so that the others are compared on 4 bytes before anything
+            // is verified: over web logs that makes two searchers of 4-byte anchors cheaper than
+            // one more pass.
+            let shared = if case_sensitive {
+                let (short, long): (Vec<_>, Vec<_>) =
+                    anchored.into_iter().partition(|(a, _)| a.len() < 4);
+                let each = long.len().div_ceil(LONG_ANCHOR_SEARCHERS);
+                let mut shared = buckets::share(short, SLIM_ANCHORS, false);
+                shared.extend(buckets::share(long, each, false));
+                shared
+            } else {
+                buckets::share(anchored, MAX_ANCHORS, true)
+            };
+            for searcher in shared {
                 let (anchors, members): (Vec<Vec<u8>>, Vec<Vec<Member>>) =
                     searcher.into_iter().unzip();
-                let automaton = AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .build(anchors)
-                    .expect("keyword automaton is small");
-                blocks.push((automaton, members, case_sensitive));
+                blocks.push((AnchorSearcher::new(&anchors), members, case_sensitive));
             }
         }
         let confirm = starting
             .into_iter()
             .zip(&exact)
             .map(|(sources, exact)| {
-                let sources = sources.filter(|s| !s.is_empty() && exact.is_some())?;
-                Some(Confirm::new(&sources))
+                let sources = sources.filter(|s| !s.is_empty())?;
+                Some(Confirm::new(&sources, exact.as_deref()?))
             })
             .collect();
         let keywords = all.into_iter().map(String::into_bytes).zip(exact).collect();
@@ -236,6 +263,8 @@ impl Prefilter {
             confirm,
             select,
             rules_of_pattern,
+            rules_of_keyword,
+            at_sign_rules,
             always,
             at_sign,
         }
@@ -272,6 +301,7 @@ impl Prefilter {
                 }
             }
         }
+        selected.sort_unstable();
     }
 }
 
@@ -292,20 +322,82 @@ impl StartsMemo {
 /// A keyword holding an anchor: the keyword's index and the anchor's offset in it.
 type Member = (usize, usize);
 
+/// A search for the anchors of one searcher: the packed SIMD search itself where the machine
+/// has it (without the crate's limit of 64 literals, which [`LONG_ANCHOR_SEARCHERS`] may pass),
+/// else an automaton.
+#[derive(Debug)]
+enum AnchorSearcher {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl AnchorSearcher {
+    fn new(anchors: &[Vec<u8>]) -> Self {
+        let mut packed = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .heuristic_pattern_limits(false)
+            .builder();
+        match packed.extend(anchors).build() {
+            Some(searcher) => AnchorSearcher::Packed(searcher),
+            None => AnchorSearcher::Automaton(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(anchors)
+                    .expect("keyword automaton is small"),
+            ),
+        }
+    }
+
+    /// The first anchor at or after `from`: its position and index.
+    fn find_at(&self, haystack: &[u8], from: usize) -> Option<(usize, usize)> {
+        let span = from..haystack.len();
+        let m = match self {
+            AnchorSearcher::Packed(searcher) => searcher.find_in(haystack, span.into())?,
+            AnchorSearcher::Automaton(automaton) => {
+                automaton.find(Input::new(haystack).span(span))?
+            }
+        };
+        Some((m.start(), m.pattern().as_usize()))
+    }
+}
+
 /// The patterns that confirm a keyword: all of them anchored, compiled on first use.
 #[derive(Debug)]
 struct Confirm {
     source: String,
     regex: OnceLock<Option<Regex>>,
+    /// Every pattern starts with a word boundary (`\b`) before the keyword's first byte, a word
+    /// byte: no match starts where a word byte comes before.
+    word_start: bool,
 }
 
 impl Confirm {
-    fn new(sources: &[&str]) -> Self {
+    fn new(sources: &[&str], keyword: &[u8]) -> Self {
         let alternatives: Vec<String> = sources.iter().map(|s| format!("(?:{s})")).collect();
         Confirm {
             source: format!(r"\A(?:{})", alternatives.join("|")),
             regex: OnceLock::new(),
+            word_start: keyword.first().is_some_and(|&b| is_word_byte(b))
+                && sources.iter().all(|s| s.starts_with(r"\b")),
         }
+    }
+
+    /// [`Confirm::matches`] for the keyword at `start` of `block`. A keyword glued to the word
+    /// before it (`pat` in `compatible`) starts no match of patterns that start with a word
+    /// boundary, unless the byte before may decode to another (an escape ends just before).
+    fn matches_at(&self, block: &[u8], start: usize) -> bool {
+        let glued = self.word_start
+            && start > 0
+            && is_word_byte(block[start - 1])
+            && !block[start.saturating_sub(ESCAPE_REACH)..start]
+                .iter()
+                .any(|&b| matches!(b, b'%' | b'\\' | b'&'));
+        if glued {
+            let rest = &block[start..];
+            let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+            return has_escape(line);
+        }
+        self.matches(&block[start..])
     }
 
     /// True when one of the patterns matches at the start of `text` (the rest of a block from
@@ -316,19 +408,41 @@ impl Confirm {
         let line = &text[..memchr::memchr(b'\n', text).unwrap_or(text.len())];
         let window = &line[..line.len().min(CONFIRM_WINDOW)];
         let regex = self.regex.get_or_init(|| rules::compile(&self.source).ok());
-        regex.as_ref().is_none_or(|r| r.is_match(window))
-            || memchr::memchr2(b'%', b'\\', line).is_some()
-            || memchr::memmem::find(line, b"&#").is_some()
+        regex.as_ref().is_none_or(|r| r.is_match(window)) || has_escape(line)
     }
 }
 
-/// Most anchors per packed SIMD searcher: fewer searchers mean fewer passes over each block,
-/// more literals per bucket mean more verifications (see [`buckets`]).
+/// The longest escape that ends in a word byte (`\u00HH`, 6 bytes).
+const ESCAPE_REACH: usize = 6;
+
+/// True for the bytes a regex word boundary sees as word characters (ASCII ones).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// True when `line` holds an escape a decoder undoes (`%`, `\`, `&#`).
+fn has_escape(line: &[u8]) -> bool {
+    memchr::memchr2(b'%', b'\\', line).is_some() || memchr::memmem::find(line, b"&#").is_some()
+}
+
+/// Most anchors per packed SIMD searcher of lowercased text: fewer searchers mean fewer passes
+/// over each block, more literals per bucket mean more verifications (see [`buckets`]).
 const MAX_ANCHORS: usize = 56;
 
+/// The longest anchor: the most bytes the packed SIMD search compares before verifying.
+const ANCHOR_LEN: usize = 4;
+
+/// Most anchors in the searcher of 3-byte vendor anchors: as many as its narrower, faster form
+/// (8 buckets, 32 bytes a step) holds.
+const SLIM_ANCHORS: usize = 32;
+
+/// The searchers sharing the vendor anchors of 4 bytes. Measured over generated and real web
+/// logs: one is far slower (its buckets accept most positions), three cost one more pass.
+const LONG_ANCHOR_SEARCHERS: usize = 2;
+
 /// One window of 4 bytes (or the whole keyword when shorter) of every keyword, made prefix-free
-/// so that at most one anchor matches at any position. With `rare`, the window is where its first
-/// 3 bytes (all the packed SIMD search compares before verifying) are least common in web logs
+/// so that at most one anchor matches at any position. With `rare`, the window is the one whose
+/// first 3 bytes are least common in web logs, within the keyword's last 4 bytes at the latest
 /// (for keywords written as is: vendor prefixes, whose upper case letters, digits and `_` are
 /// rare); otherwise it is the keyword's start (for keywords that ignore case: parameter names,
 /// whose every window is a common word). Returns the anchors and, for each, the keywords holding
@@ -338,8 +452,12 @@ fn anchors(keywords: &[Vec<u8>], rare: bool) -> (Vec<Vec<u8>>, Vec<Vec<Member>>)
     let windows: Vec<(usize, &[u8])> = keywords
         .iter()
         .map(|k| {
-            let offset = if rare { rarest_window(k) } else { 0 };
-            (offset, &k[offset..k.len().min(offset + 4)])
+            let offset = if rare {
+                rarest_window(k).min(k.len().saturating_sub(ANCHOR_LEN))
+            } else {
+                0
+            };
+            (offset, &k[offset..k.len().min(offset + ANCHOR_LEN)])
         })
         .collect();
     let mut anchors: Vec<Vec<u8>> = windows.iter().map(|(_, w)| w.to_vec()).collect();
@@ -416,8 +534,9 @@ pub struct Candidates<'a> {
     prefilter: &'a Prefilter,
     block: &'a [u8],
     lower: &'a [u8],
-    /// Per searcher: where it last searched from, and the first keyword it found there.
-    next_keyword: Vec<(usize, Option<usize>)>,
+    /// Per searcher: where it last searched from, and the first keyword it found there (its
+    /// position and the anchor found).
+    next_keyword: Vec<(usize, Option<(usize, usize)>)>,
     next_trace: Option<usize>,
     trace_from: usize,
 }
@@ -433,13 +552,14 @@ impl Candidates<'_> {
         let mut keyword = None;
         for searcher in 0..self.next_keyword.len() {
             let (searched_from, found) = self.next_keyword[searcher];
-            let found = if searched_from == usize::MAX || found.is_some_and(|p| p < from) {
+            let found = if searched_from == usize::MAX || found.is_some_and(|(p, _)| p < from) {
                 let found = self.next_keyword_from(searcher, from);
                 self.next_keyword[searcher] = (from, found);
                 found
             } else {
                 found
-            };
+            }
+            .map(|(p, _)| p);
             keyword = match (keyword, found) {
                 (Some(a), Some(b)) => Some(b.min(a)),
                 (a, b) => a.or(b),
@@ -457,7 +577,72 @@ impl Candidates<'_> {
 }
 
 impl Candidates<'_> {
-    fn next_keyword_from(&self, searcher: usize, from: usize) -> Option<usize> {
+    /// Fills `rules` with the pattern rules of every keyword in the candidate line `start..end`
+    /// (`end` at or before its line ending), found by continuing the block search to the line's
+    /// end: the rules [`Prefilter::select_rules`] chooses from the line's bytes, in rule order,
+    /// without a second search of the line. False when the search cannot tell (a rule without
+    /// keywords, or a line before where the search stands); `rules` is then to be chosen from
+    /// the bytes.
+    pub fn line_rules(&mut self, start: usize, end: usize, rules: &mut Vec<u16>) -> bool {
+        let prefilter = self.prefilter;
+        rules.clear();
+        if !prefilter.always.is_empty() {
+            return false;
+        }
+        for searcher in 0..self.next_keyword.len() {
+            let (mut searched_from, mut found) = self.next_keyword[searcher];
+            if searched_from == usize::MAX
+                || searched_from > start
+                || found.is_some_and(|(p, _)| p < start)
+            {
+                return false;
+            }
+            while let Some((p, anchor)) = found.filter(|&(p, _)| p < end) {
+                let members = &prefilter.blocks[searcher].1[anchor];
+                for keyword in members.iter().filter_map(|&m| self.confirmed(m, p)) {
+                    for &rule in &prefilter.rules_of_keyword[keyword] {
+                        if !rules.contains(&rule) {
+                            rules.push(rule);
+                        }
+                    }
+                }
+                searched_from = p + 1;
+                found = self.next_keyword_from(searcher, searched_from);
+            }
+            self.next_keyword[searcher] = (searched_from, found);
+        }
+        if !prefilter.at_sign_rules.is_empty()
+            && memchr::memchr(b'@', &self.block[start..end]).is_some()
+        {
+            for &rule in &prefilter.at_sign_rules {
+                if !rules.contains(&rule) {
+                    rules.push(rule);
+                }
+            }
+        }
+        rules.sort_unstable();
+        true
+    }
+
+    /// The keyword of `member` when it is at the anchor found at `p`, as written where it must
+    /// be and confirmed by its patterns.
+    fn confirmed(&self, (keyword, offset): Member, p: usize) -> Option<usize> {
+        let prefilter = self.prefilter;
+        let start = p.checked_sub(offset)?;
+        let (lower, exact) = &prefilter.keywords[keyword];
+        (self.lower[start..].starts_with(lower)
+            && exact
+                .as_ref()
+                .is_none_or(|e| self.block[start..].starts_with(e))
+            && prefilter.confirm[keyword]
+                .as_ref()
+                .is_none_or(|c| c.matches_at(self.block, start)))
+        .then_some(keyword)
+    }
+
+    /// The first confirmed keyword at or after `from` of one searcher: its position and the
+    /// anchor found there.
+    fn next_keyword_from(&self, searcher: usize, from: usize) -> Option<(usize, usize)> {
         let prefilter = self.prefilter;
         let (automaton, members, case_sensitive) = &prefilter.blocks[searcher];
         let haystack = if *case_sensitive {
@@ -467,23 +652,12 @@ impl Candidates<'_> {
         };
         let mut at = from.min(haystack.len());
         loop {
-            let m = automaton.find(Input::new(haystack).span(at..haystack.len()))?;
-            let p = m.start();
-            let confirmed = members[m.pattern().as_usize()].iter().any(|&(k, offset)| {
-                let Some(start) = p.checked_sub(offset) else {
-                    return false;
-                };
-                let (lower, exact) = &prefilter.keywords[k];
-                self.lower[start..].starts_with(lower)
-                    && exact
-                        .as_ref()
-                        .is_none_or(|e| self.block[start..].starts_with(e))
-                    && prefilter.confirm[k]
-                        .as_ref()
-                        .is_none_or(|c| c.matches(&self.block[start..]))
-            });
-            if confirmed {
-                return Some(p);
+            let (p, anchor) = automaton.find_at(haystack, at)?;
+            if members[anchor]
+                .iter()
+                .any(|&member| self.confirmed(member, p).is_some())
+            {
+                return Some((p, anchor));
             }
             at = p + 1;
         }
@@ -647,12 +821,40 @@ mod tests {
             }
         }
         assert!(covered.iter().all(|&c| c));
+    }
+
+    /// Vendor keywords of 4 bytes or more are searched by 4-byte anchors, apart from the 3-byte
+    /// ones, and every keyword has an anchor in some searcher.
+    #[test]
+    fn vendor_anchors_of_four_bytes_are_searched_apart() {
         let detector = crate::detect::Detector::builtin();
-        assert!(detector
-            .prefilter()
-            .blocks
-            .iter()
-            .all(|(a, _, _)| a.patterns_len() <= 64));
+        let prefilter = detector.prefilter();
+        let mut searched = vec![false; prefilter.keywords.len()];
+        for (_, members, case_sensitive) in &prefilter.blocks {
+            let anchor_lens: Vec<usize> = members
+                .iter()
+                .map(|m| {
+                    // The anchor is the shortest window of the keywords holding it.
+                    m.iter()
+                        .map(|&(k, offset)| (prefilter.keywords[k].0.len() - offset).min(4))
+                        .min()
+                        .unwrap_or(0)
+                })
+                .collect();
+            if *case_sensitive {
+                let short = anchor_lens.iter().filter(|&&len| len < 4).count();
+                assert!(short == 0 || short == anchor_lens.len(), "{anchor_lens:?}");
+                assert!(short == 0 || short <= SLIM_ANCHORS);
+            } else {
+                assert!(members.len() <= MAX_ANCHORS);
+            }
+            for &(k, _) in members.iter().flatten() {
+                searched[k] = true;
+            }
+        }
+        assert!(searched.iter().all(|&s| s));
+        let vendor_searchers = prefilter.blocks.iter().filter(|b| b.2).count();
+        assert_eq!(vendor_searchers, 1 + LONG_ANCHOR_SEARCHERS);
     }
 
     /// A keyword's anchor avoids what every web log line holds: `ppl` (`AppleWebKit`), `out`,

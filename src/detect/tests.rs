@@ -494,3 +494,59 @@ fn input_names_are_masked_where_they_hold_a_credential() {
         assert_eq!(masked(name), None, "{name}");
     }
 }
+
+/// The pattern rules the block search chooses for a candidate line (from the keywords it
+/// confirmed there) find what the rules chosen from the line's bytes find: for every example and
+/// negative example, alone, glued to a word before it, and in a line with other keywords.
+#[test]
+fn rules_chosen_by_the_block_search_find_what_the_line_holds() {
+    // A configured rule whose keyword is `@`, which no multi-literal search holds.
+    let mail = r#"
+[[rules]]
+id = "acme-mail-password"
+description = "ACME mail password"
+regex = 'mx[0-9]@acmepw_[0-9a-f]{24}'
+keywords = ["@"]
+kind = "password"
+severity = "high"
+examples = ["/x?k=mx1@acmepw_0123456789abcdef01234567"]
+references = ["https://wiki.acme.example/mail"]
+"#;
+    let custom = crate::rules::parse_rule_file("acme.toml", mail, true).expect("the rule parses");
+    let custom: &'static [crate::rules::Rule] = Box::leak(custom.into_boxed_slice());
+    let detector = Detector::new(crate::rules::builtin().iter().chain(custom).collect());
+    let prefilter = detector.prefilter();
+    let mut lines: Vec<String> = Vec::new();
+    for rule in detector.rules() {
+        for example in rule.examples.iter().chain(&rule.negative_examples) {
+            lines.push(example.clone());
+            lines.push(format!("compatible{example}"));
+            lines.push(format!(
+                "GET /x?token=abc&pat=1 HTTP/1.1 {example} \"Mozilla/5.0 (compatible; X)\" user@host"
+            ));
+        }
+    }
+    let mut hinted_lines = 0;
+    for line in &lines {
+        let bytes = line.as_bytes();
+        let mut lower = Vec::new();
+        lowercase_into(bytes, &mut lower);
+        let mut candidates = prefilter.candidates(bytes, &lower);
+        if candidates.next_from(0).is_none() {
+            continue;
+        }
+        let mut rules = Vec::new();
+        assert!(candidates.line_rules(0, bytes.len(), &mut rules), "{line}");
+        hinted_lines += 1;
+        let record = Record::raw(bytes);
+        let (mut chosen_here, mut chosen_by_search) = (Vec::new(), Vec::new());
+        detector.scan_record(bytes, &record, None, &mut chosen_here);
+        detector.scan_record_with(bytes, &record, None, Some(&rules), &mut chosen_by_search);
+        assert_eq!(
+            chosen_here.iter().map(summary).collect::<Vec<_>>(),
+            chosen_by_search.iter().map(summary).collect::<Vec<_>>(),
+            "{line}"
+        );
+    }
+    assert!(hinted_lines > detector.rules().len());
+}

@@ -26,6 +26,9 @@ struct LineReader<'d> {
     detector: Option<&'d Detector>,
     parser: Parser,
     detections: Vec<Detection>,
+    /// The pattern rules the block search chose for the line being read, when `hinted`.
+    line_rules: Vec<u16>,
+    hinted: bool,
 }
 
 impl LineReader<'_> {
@@ -45,7 +48,9 @@ impl LineReader<'_> {
             Some((record, log_type)) => (record, Some(log_type.name())),
             None => (Record::raw(text), None),
         };
-        let facts = detector.scan_record(text, &record, format, &mut self.detections);
+        let line_rules = self.hinted.then_some(&self.line_rules[..]);
+        let facts =
+            detector.scan_record_with(text, &record, format, line_rules, &mut self.detections);
         (reading, facts)
     }
 }
@@ -80,6 +85,7 @@ impl Matched<'_, '_> {
     /// Parses and searches `text` as if it were this line (e.g. the line with its credentials
     /// masked), replacing [`Matched::detections`]; facts about the record when anything was found.
     pub fn detect_again(&mut self, text: &[u8]) -> Option<RecordFacts> {
+        self.reader.hinted = false;
         self.reader.read(text, self.piece, true).1
     }
 }
@@ -92,6 +98,8 @@ impl<'d> LineSearcher<'d> {
                 detector,
                 parser,
                 detections: Vec::new(),
+                line_rules: Vec::new(),
+                hinted: false,
             },
             lower: Vec::new(),
         }
@@ -177,6 +185,7 @@ impl<'d> LineSearcher<'d> {
                 Some(candidates) => {
                     let shown = next_candidate.is_some_and(|c| c <= end);
                     if shown {
+                        self.choose_rules(candidates, start, end);
                         next_candidate = candidates.next_from(end + 1);
                     }
                     shown
@@ -212,6 +221,7 @@ impl<'d> LineSearcher<'d> {
             let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |p| hit + p);
             let piece = start == 0 && block.continues;
             let line = (start, without_cr(bytes, start, end), number, piece);
+            self.choose_rules(candidates, start, end);
             self.show(bytes, line, &mut copied, sink)?;
             pos = end + 1;
             if pos >= bytes.len() {
@@ -222,6 +232,12 @@ impl<'d> LineSearcher<'d> {
             sink.passthru(&bytes[copied..])?;
         }
         Ok(number + crate::input::count_lines(bytes.get(pos..).unwrap_or_default()))
+    }
+
+    /// Keeps the pattern rules the block search finds for the candidate line `start..end`, for
+    /// the detector not to choose them again from its bytes.
+    fn choose_rules(&mut self, candidates: &mut Candidates<'_>, start: usize, end: usize) {
+        self.reader.hinted = candidates.line_rules(start, end, &mut self.reader.line_rules);
     }
 
     /// Reads one line — `(start, end, number, piece)` in `bytes` — and shows it to the sink,
@@ -239,6 +255,7 @@ impl<'d> LineSearcher<'d> {
         }
         let line = &bytes[start..end];
         let (reading, facts) = self.reader.read(line, piece, S::DETECT);
+        self.reader.hinted = false;
         sink.matched(&mut Matched {
             number,
             line,
