@@ -24,6 +24,9 @@ q = b"%25" * (10 * 1024 * 1024 // 3 - 40)
 open("percent-query.log", "wb").write(
     b'203.0.113.7 - - [27/Nov/2026:10:00:00 +0000] "GET /search?q=' + q
     + b' HTTP/1.1" 200 512 "-" "curl/8.5.0"\n')
+# A single 10 MB line full of vendor prefixes that are not credentials.
+prefixes = b"eyJ pat ghp_ AKIA sk_live_ glpat- dp.st. -us1 hvs. SG. AIza npm_ "
+open("prefixes.log", "wb").write((prefixes * (10 * 1024 * 1024 // len(prefixes))) + b"\n")
 PY
 # About 2 MB of gzip that expands to 2 GiB of zeros.
 head -c 2G /dev/zero | gzip -9 >zeros.gz
@@ -41,11 +44,12 @@ measure() {
     panic=$(grep -c panicked time.txt)
     printf '%-55s exit %s  wall %s  peak RSS %6d KiB  panics %s\n' "scan $*" "$code" "$wall" "$rss" "$panic"
 }
-ls -l random.bin random-text.log percent.log percent-query.log zeros.gz
+ls -l random.bin random-text.log percent.log percent-query.log prefixes.log zeros.gz
 measure random.bin
 measure random-text.log
 measure percent.log
 measure percent-query.log
+measure prefixes.log
 measure zeros.gz
 measure --max-decompressed-size 100M zeros.gz
 measure looped

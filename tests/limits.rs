@@ -140,6 +140,24 @@ fn ten_megabytes_of_percent_25_finish_quickly() {
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
 }
 
+/// A line written full of vendor prefixes that are not credentials (`eyJ`, `pat`, `ghp_`, …):
+/// confirming each of them once looked at the rest of the line again, which made a 10 MB line take
+/// minutes. The credential after them is still found.
+#[test]
+fn a_line_full_of_vendor_prefixes_finishes_quickly_and_keeps_its_credential() {
+    let dir = tempdir();
+    let prefixes = "eyJ pat ghp_ AKIA sk_live_ glpat- dp.st. -us1 hvs. ".repeat(40_000);
+    let airtable =
+        "patDXSB0Io5TjOd8I.cfd0d28505754c80e839d40f021070934479ede0a3ea6980f21758ac56bc505e";
+    let line = combined_line(&format!("/search?q={prefixes}&ref={airtable}"));
+    let file = write(dir.path(), "prefixes.log", format!("{line}\n{line}\n"));
+    let run = scan_no_panic(["--format", "jsonl", path_str(&file)]);
+    run.assert_code(1);
+    let found = run.findings();
+    assert_eq!(found.len(), 2, "{}", run.stderr);
+    assert!(found.iter().all(|f| s(f, "rule") == "airtable-pat"));
+}
+
 /// A config with one custom rule whose regex is the worst case for iterating matches: finding
 /// an 8-letter match means scanning to the end of the run of letters first (the first alternative
 /// might still match), and the rule has no literal text, so every line is matched with it.

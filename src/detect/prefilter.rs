@@ -280,6 +280,7 @@ impl Prefilter {
             next_keyword: vec![(usize::MAX, None); self.blocks.len()],
             next_trace: Some(0),
             trace_from: usize::MAX,
+            line: LineState::NONE,
         }
     }
 
@@ -385,30 +386,24 @@ impl Confirm {
     /// [`Confirm::matches`] for the keyword at `start` of `block`. A keyword glued to the word
     /// before it (`pat` in `compatible`) starts no match of patterns that start with a word
     /// boundary, unless the byte before may decode to another (an escape ends just before).
-    fn matches_at(&self, block: &[u8], start: usize) -> bool {
+    fn matches_at(&self, block: &[u8], start: usize, line_end: usize) -> bool {
         let glued = self.word_start
             && start > 0
             && is_word_byte(block[start - 1])
             && !block[start.saturating_sub(ESCAPE_REACH)..start]
                 .iter()
                 .any(|&b| matches!(b, b'%' | b'\\' | b'&'));
-        if glued {
-            let rest = &block[start..];
-            let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
-            return has_escape(line);
-        }
-        self.matches(&block[start..])
+        !glued && self.matches(&block[start..line_end])
     }
 
-    /// True when one of the patterns matches at the start of `text` (the rest of a block from
-    /// the keyword on), or when the rest of the line holds an escape (`%`, `\`, `&#`): an escaped
-    /// byte can belong to the match once decoded (`%2B` in a base64 token), so the keyword alone
-    /// decides. A pattern too big to compile confirms everything too.
-    fn matches(&self, text: &[u8]) -> bool {
-        let line = &text[..memchr::memchr(b'\n', text).unwrap_or(text.len())];
-        let window = &line[..line.len().min(CONFIRM_WINDOW)];
+    /// True when one of the patterns matches at the start of `rest` (the rest of a line from
+    /// the keyword on, with no escape in it; the caller confirms a keyword followed by an escape
+    /// (`%`, `\`, `&#`) without asking: an escaped byte can belong to the match once decoded,
+    /// `%2B` in a base64 token). A pattern too big to compile confirms everything too.
+    fn matches(&self, rest: &[u8]) -> bool {
+        let window = &rest[..rest.len().min(CONFIRM_WINDOW)];
         let regex = self.regex.get_or_init(|| rules::compile(&self.source).ok());
-        regex.as_ref().is_none_or(|r| r.is_match(window)) || has_escape(line)
+        regex.as_ref().is_none_or(|r| r.is_match(window))
     }
 }
 
@@ -418,11 +413,6 @@ const ESCAPE_REACH: usize = 6;
 /// True for the bytes a regex word boundary sees as word characters (ASCII ones).
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// True when `line` holds an escape a decoder undoes (`%`, `\`, `&#`).
-fn has_escape(line: &[u8]) -> bool {
-    memchr::memchr2(b'%', b'\\', line).is_some() || memchr::memmem::find(line, b"&#").is_some()
 }
 
 /// Most anchors per packed SIMD searcher of lowercased text: fewer searchers mean fewer passes
@@ -539,7 +529,47 @@ pub struct Candidates<'a> {
     next_keyword: Vec<(usize, Option<(usize, usize)>)>,
     next_trace: Option<usize>,
     trace_from: usize,
+    /// The line of the keywords being confirmed.
+    line: LineState,
 }
+
+/// What is known of the line of the keywords being confirmed, so that confirming each keyword
+/// does not search the rest of its line again: in a line full of keywords that would cost the
+/// line's length squared.
+#[derive(Clone, Copy, Debug)]
+struct LineState {
+    /// The earliest position known to be on the line (`usize::MAX`: no line yet).
+    from: usize,
+    /// Where the line ends.
+    end: usize,
+    /// The first `%` or `\` at or after `escape_from`, or `end`.
+    percent: usize,
+    /// The first `&#` at or after `escape_from`, or `end`.
+    entity: usize,
+    escape_from: usize,
+    /// Keywords on the line that their patterns did not confirm.
+    misses: usize,
+}
+
+impl LineState {
+    const NONE: LineState = LineState {
+        from: usize::MAX,
+        end: 0,
+        percent: 0,
+        entity: 0,
+        escape_from: usize::MAX,
+        misses: 0,
+    };
+}
+
+/// How many keywords on one line their patterns may turn down before the rest of that line's
+/// keywords count as confirmed without asking (which can only make more lines candidates): a
+/// line written full of vendor prefixes (`eyJeyJeyJ…`) costs a bounded amount of work per byte.
+const MISSES_PER_LINE: usize = 32;
+
+/// How many keyword positions [`Candidates::line_rules`] looks at in one line before leaving
+/// the choice to the line's bytes (one pass, whatever the line holds).
+const HITS_PER_LINE: usize = 4096;
 
 impl Candidates<'_> {
     /// The first candidate position at or after `from`.
@@ -597,9 +627,21 @@ impl Candidates<'_> {
             {
                 return false;
             }
+            let mut hits = 0;
             while let Some((p, anchor)) = found.filter(|&(p, _)| p < end) {
-                let members = &prefilter.blocks[searcher].1[anchor];
-                for keyword in members.iter().filter_map(|&m| self.confirmed(m, p)) {
+                hits += 1;
+                if hits > HITS_PER_LINE {
+                    self.next_keyword[searcher] = (searched_from, found);
+                    return false;
+                }
+                for &member in &prefilter.blocks[searcher].1[anchor] {
+                    let keyword = member.0;
+                    let known = prefilter.rules_of_keyword[keyword]
+                        .iter()
+                        .all(|rule| rules.contains(rule));
+                    if known || self.confirmed(member, p).is_none() {
+                        continue;
+                    }
                     for &rule in &prefilter.rules_of_keyword[keyword] {
                         if !rules.contains(&rule) {
                             rules.push(rule);
@@ -626,23 +668,75 @@ impl Candidates<'_> {
 
     /// The keyword of `member` when it is at the anchor found at `p`, as written where it must
     /// be and confirmed by its patterns.
-    fn confirmed(&self, (keyword, offset): Member, p: usize) -> Option<usize> {
+    fn confirmed(&mut self, (keyword, offset): Member, p: usize) -> Option<usize> {
         let prefilter = self.prefilter;
         let start = p.checked_sub(offset)?;
         let (lower, exact) = &prefilter.keywords[keyword];
-        (self.lower[start..].starts_with(lower)
+        let written = self.lower[start..].starts_with(lower)
             && exact
                 .as_ref()
-                .is_none_or(|e| self.block[start..].starts_with(e))
-            && prefilter.confirm[keyword]
-                .as_ref()
-                .is_none_or(|c| c.matches_at(self.block, start)))
-        .then_some(keyword)
+                .is_none_or(|e| self.block[start..].starts_with(e));
+        if !written {
+            return None;
+        }
+        let Some(confirm) = &prefilter.confirm[keyword] else {
+            return Some(keyword);
+        };
+        self.enter_line(start);
+        if self.line.misses >= MISSES_PER_LINE || self.escape_after(start) {
+            return Some(keyword);
+        }
+        if confirm.matches_at(self.block, start, self.line.end) {
+            Some(keyword)
+        } else {
+            self.line.misses += 1;
+            None
+        }
+    }
+
+    /// Makes [`Candidates::line`] the line of position `p`.
+    fn enter_line(&mut self, p: usize) {
+        let line = &mut self.line;
+        if line.from <= p && p <= line.end {
+            return;
+        }
+        let end = memchr::memchr(b'\n', &self.block[p..]).map_or(self.block.len(), |i| p + i);
+        if line.from != usize::MAX && end == line.end {
+            // An earlier position of the same line (searchers do not move together).
+            line.from = p;
+        } else {
+            *line = LineState {
+                from: p,
+                end,
+                ..LineState::NONE
+            };
+        }
+    }
+
+    /// True when the rest of the current line from `start` holds an escape a decoder undoes
+    /// (`%`, `\`, `&#`): each is searched for once per stretch of line.
+    fn escape_after(&mut self, start: usize) -> bool {
+        let block = self.block;
+        let line = &mut self.line;
+        let end = line.end;
+        // `percent` and `entity` are the first at or after `escape_from`: still the first at or
+        // after `start` unless they come before it.
+        let unknown = line.escape_from > start;
+        if unknown || line.percent < start {
+            line.percent =
+                memchr::memchr2(b'%', b'\\', &block[start..end]).map_or(end, |i| start + i);
+        }
+        if unknown || line.entity < start {
+            line.entity =
+                memchr::memmem::find(&block[start..end], b"&#").map_or(end, |i| start + i);
+        }
+        line.escape_from = start;
+        line.percent < end || line.entity < end
     }
 
     /// The first confirmed keyword at or after `from` of one searcher: its position and the
     /// anchor found there.
-    fn next_keyword_from(&self, searcher: usize, from: usize) -> Option<(usize, usize)> {
+    fn next_keyword_from(&mut self, searcher: usize, from: usize) -> Option<(usize, usize)> {
         let prefilter = self.prefilter;
         let (automaton, members, case_sensitive) = &prefilter.blocks[searcher];
         let haystack = if *case_sensitive {
@@ -925,6 +1019,49 @@ mod tests {
         // Case-insensitive keywords are still found in any case.
         assert!(prefilter.is_candidate(b"GET /?API_KEY=x"));
         assert!(prefilter.is_candidate(b"GET /?api_key=x"));
+    }
+
+    /// Keywords their patterns turn down stop being asked about after [`MISSES_PER_LINE`] of
+    /// them in a line: the rest count as confirmed, which can only make the line a candidate.
+    /// The next line starts again.
+    #[test]
+    fn a_line_full_of_unconfirmed_keywords_is_a_candidate() {
+        let detector = crate::detect::Detector::builtin();
+        let prefilter = detector.prefilter();
+        let turned_down = |n: usize| " pat".repeat(n);
+        assert!(!prefilter.is_candidate(turned_down(MISSES_PER_LINE).as_bytes()));
+        assert!(prefilter.is_candidate(turned_down(MISSES_PER_LINE + 1).as_bytes()));
+        let two_lines = format!(
+            "{}\n{}",
+            turned_down(MISSES_PER_LINE),
+            turned_down(MISSES_PER_LINE)
+        );
+        assert!(!prefilter.is_candidate(two_lines.as_bytes()));
+    }
+
+    /// A candidate line with more keyword positions than [`HITS_PER_LINE`] leaves the choice of
+    /// its rules to its bytes, and the search goes on after it as before.
+    #[test]
+    fn a_line_of_too_many_keywords_leaves_the_rules_to_its_bytes() {
+        let detector = crate::detect::Detector::builtin();
+        let prefilter = detector.prefilter();
+        let block = format!(
+            "{}\nGET /?api_key=x\n",
+            "ghp_ ".repeat(MISSES_PER_LINE + HITS_PER_LINE + 10)
+        );
+        let bytes = block.as_bytes();
+        let mut lower = Vec::new();
+        lowercase_into(bytes, &mut lower);
+        let mut candidates = prefilter.candidates(bytes, &lower);
+        let end = memchr::memchr(b'\n', bytes).expect("two lines");
+        assert!(candidates.next_from(0).is_some_and(|p| p < end));
+        let mut rules = Vec::new();
+        assert!(!candidates.line_rules(0, end, &mut rules));
+        let second = end + 1;
+        assert_eq!(
+            candidates.next_from(second),
+            Some(second + "GET /?api_".len())
+        );
     }
 
     #[test]
