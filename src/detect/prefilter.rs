@@ -383,9 +383,10 @@ impl Confirm {
         }
     }
 
-    /// [`Confirm::matches`] for the keyword at `start` of `block`. A keyword glued to the word
-    /// before it (`pat` in `compatible`) starts no match of patterns that start with a word
-    /// boundary, unless the byte before may decode to another (an escape ends just before).
+    /// [`Confirm::matches`] for the keyword at `start` of `block`, on a line ending at
+    /// `line_end` with no escape after the keyword. A keyword glued to the word before it (`pat`
+    /// in `compatible`) starts no match of patterns that start with a word boundary, unless the
+    /// byte before may decode to another (an escape ends just before).
     fn matches_at(&self, block: &[u8], start: usize, line_end: usize) -> bool {
         let glued = self.word_start
             && start > 0
